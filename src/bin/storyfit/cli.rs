@@ -1,0 +1,124 @@
+//! Command-line definition (clap derive). The `///` comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Which of my interview stories fits this question, and what does it prove?
+///
+/// Index a STAR story bank once, then ask unseen behavioral questions: storyfit returns the
+/// best stories, the Leadership Principles each one evidences, the principles the question
+/// probes, and why. Runs fully offline.
+#[derive(Debug, Parser)]
+#[command(name = "storyfit", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Index directory.
+    #[arg(long, global = true, env = "STORYFIT_INDEX", default_value = "index")]
+    pub index: PathBuf,
+    /// Folder with the embedding model and ONNX Runtime (default: the setup script's cache).
+    #[arg(long, global = true, env = "STORYFIT_MODEL_DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Principle catalog TOML (default: the built-in Amazon Leadership Principles).
+    #[arg(long, global = true, env = "STORYFIT_CATALOG")]
+    pub catalog: Option<PathBuf>,
+    /// Config file (default: ./storyfit.toml when present).
+    #[arg(long, global = true, env = "STORYFIT_CONFIG", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore config files: built-in defaults and flags only.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// No progress bars or warnings on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Fusion method override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FusionArg {
+    /// Weighted Reciprocal Rank Fusion.
+    Rrf,
+    /// Convex combination of normalised scores.
+    Weighted,
+}
+
+/// Options that change ranking.
+#[derive(Debug, Args, Clone)]
+pub struct RankArgs {
+    /// Fusion method (overrides the config).
+    #[arg(long, value_enum)]
+    pub fusion: Option<FusionArg>,
+    /// Use an index even if its stories or catalog changed since it was built.
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and index a story bank (files or directories, read recursively).
+    Index(IndexArgs),
+    /// Find the stories that fit one interview question.
+    Query(QueryArgs),
+    /// List the indexed stories with their tagged and inferred principles.
+    List(ListArgs),
+}
+
+/// `storyfit list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `storyfit index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Story files or directories.
+    #[arg(default_value = "data/stories")]
+    pub paths: Vec<PathBuf>,
+    /// Print the index summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `storyfit query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The interview question.
+    pub question: String,
+    /// How many stories to show.
+    #[arg(long, short = 'k', default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub top: u16,
+    /// Print one JSON object (schema in README).
+    #[arg(long)]
+    pub json: bool,
+    /// Show each leg's rank and score, matched words and the nearest sample question.
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub rank: RankArgs,
+}
