@@ -132,7 +132,8 @@ impl Catalog {
                     Some((_, other)) if *other != id => {
                         return Err(bad(format!(
                             "name {key:?} belongs to both {:?} and {:?}",
-                            file.principle[other.index()].name, p.name
+                            file.principle[other.index()].name,
+                            p.name
                         )))
                     }
                     Some(_) => {}
@@ -284,8 +285,14 @@ mod tests {
             normalize_name("Have Backbone; Disagree and Commit"),
             "have backbone disagree and commit"
         );
-        assert_eq!(normalize_name("Hire & Develop the Best"), "hire and develop the best");
-        assert_eq!(normalize_name("Earth’s Best Employer"), "earths best employer");
+        assert_eq!(
+            normalize_name("Hire & Develop the Best"),
+            "hire and develop the best"
+        );
+        assert_eq!(
+            normalize_name("Earth’s Best Employer"),
+            "earths best employer"
+        );
         assert_eq!(normalize_name("  Are Right, A Lot "), "are right a lot");
     }
 
@@ -296,7 +303,10 @@ mod tests {
         for (alias, name) in [
             ("Hire & Develop the Best", "Hire and Develop the Best"),
             ("disagree and commit", "Have Backbone; Disagree and Commit"),
-            ("Earth's Best Employer", "Strive to be Earth's Best Employer"),
+            (
+                "Earth's Best Employer",
+                "Strive to be Earth's Best Employer",
+            ),
             ("customer obsession", "Customer Obsession"),
         ] {
             let id = c.resolve(alias).unwrap_or_else(|| panic!("{alias}"));
@@ -312,8 +322,13 @@ mod tests {
             .resolve_list("Customer Obsession, Are Right, A Lot,Dive Deep")
             .unwrap();
         let names: Vec<_> = ids.iter().map(|i| c.get(*i).name.as_str()).collect();
-        assert_eq!(names, ["Customer Obsession", "Are Right, A Lot", "Dive Deep"]);
-        let err = c.resolve_list("Customer Obsession, Radical Candor").unwrap_err();
+        assert_eq!(
+            names,
+            ["Customer Obsession", "Are Right, A Lot", "Dive Deep"]
+        );
+        let err = c
+            .resolve_list("Customer Obsession, Radical Candor")
+            .unwrap_err();
         assert!(err.to_string().contains("Radical Candor"));
         assert!(err.to_string().contains("Dive Deep"));
     }

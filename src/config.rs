@@ -17,9 +17,9 @@ use crate::rank::fusion::{Fusion, DEFAULT_RRF_K};
 #[serde(rename_all = "lowercase")]
 pub enum FusionMethod {
     /// Weighted Reciprocal Rank Fusion.
-    #[default]
     Rrf,
-    /// Convex combination of normalised scores.
+    /// Convex combination of normalised scores (default: measured better, docs/QUALITY.md).
+    #[default]
     Weighted,
 }
 
@@ -44,7 +44,7 @@ pub struct RankConfig {
 impl Default for RankConfig {
     fn default() -> Self {
         RankConfig {
-            fusion: FusionMethod::Rrf,
+            fusion: FusionMethod::Weighted,
             rrf_k: DEFAULT_RRF_K,
             lexical_weight: 1.0,
             dense_weight: 1.0,
@@ -168,8 +168,7 @@ impl Config {
     /// Checks ranges.
     pub fn validate(&self) -> Result<()> {
         let bad = |name: &'static str, reason: String| Err(Error::InvalidParam { name, reason });
-        self.rank
-            .fusion()
+        Fusion::Rrf { k: self.rank.rrf_k }
             .validate()
             .or_else(|r| bad("rank.rrf_k", r))?;
         for (name, w) in [
@@ -189,7 +188,10 @@ impl Config {
         }
         for (name, t) in [
             ("classify.knn_temperature", self.classify.knn_temperature),
-            ("classify.lexical_temperature", self.classify.lexical_temperature),
+            (
+                "classify.lexical_temperature",
+                self.classify.lexical_temperature,
+            ),
             ("evidence.temperature", self.evidence.temperature),
         ] {
             if !(t.is_finite() && t > 0.0) {

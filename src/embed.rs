@@ -151,12 +151,13 @@ impl FastEmbedder {
             .with_environment(env)
             .with_max_length(256)
             .with_intra_threads(threads.max(1));
-        let inner = fastembed::TextEmbedding::try_new_from_user_defined(model, opts).map_err(
-            |e| Error::ModelLoad {
-                dir: paths.model.clone(),
-                reason: e.to_string(),
-            },
-        )?;
+        let inner =
+            fastembed::TextEmbedding::try_new_from_user_defined(model, opts).map_err(|e| {
+                Error::ModelLoad {
+                    dir: paths.model.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
         let id = std::fs::read_to_string(paths.model.join("MODEL_ID"))
             .map(|s| s.trim().to_string())
             .ok()
@@ -325,5 +326,184 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("model.onnx"), "{msg}");
         assert!(msg.contains("make setup"), "{msg}");
+    }
+}
+
+/// Wraps an embedder with a persistent cache of vectors keyed by sha256(model id, text).
+///
+/// Re-indexing a bank after editing one story, or building many indexes from the same
+/// catalog (tests, benchmarks, several banks), then embeds only what is new. The cache is one
+/// file per model (`<dir>/<model>.vecs`): a header, then fixed-size records (16-byte key,
+/// `dim` little-endian f32). It is rewritten atomically by [`CachedEmbedder::save`]; a
+/// damaged file is ignored and rebuilt, because a cache must never be a reason to fail.
+pub struct CachedEmbedder<'e> {
+    inner: &'e mut dyn Embedder,
+    path: PathBuf,
+    map: std::collections::HashMap<[u8; 16], Vec<f32>>,
+    dirty: bool,
+    hits: usize,
+    misses: usize,
+}
+
+const CACHE_MAGIC: &[u8; 8] = b"SFVECS01";
+
+impl<'e> CachedEmbedder<'e> {
+    /// Opens (or starts) the cache for `inner`'s model under `dir`.
+    pub fn new(inner: &'e mut dyn Embedder, dir: &Path) -> CachedEmbedder<'e> {
+        let slug: String = inner
+            .model_id()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let path = dir.join(format!("{slug}.vecs"));
+        let map = Self::read(&path, inner.dim()).unwrap_or_default();
+        CachedEmbedder {
+            inner,
+            path,
+            map,
+            dirty: false,
+            hits: 0,
+            misses: 0,
+        }
+    }
+
+    fn read(path: &Path, dim: usize) -> Option<std::collections::HashMap<[u8; 16], Vec<f32>>> {
+        let bytes = std::fs::read(path).ok()?;
+        let header = CACHE_MAGIC.len() + 4;
+        if bytes.len() < header || &bytes[..8] != CACHE_MAGIC {
+            return None;
+        }
+        let stored_dim = u32::from_le_bytes(bytes[8..12].try_into().ok()?) as usize;
+        let rec = 16 + 4 * dim;
+        if stored_dim != dim || (bytes.len() - header) % rec != 0 {
+            return None;
+        }
+        let mut map = std::collections::HashMap::new();
+        for r in bytes[header..].chunks_exact(rec) {
+            let key: [u8; 16] = r[..16].try_into().ok()?;
+            let v = r[16..]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            map.insert(key, v);
+        }
+        Some(map)
+    }
+
+    fn key(&self, text: &str) -> [u8; 16] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.inner.model_id().as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        let d = h.finalize();
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&d[..16]);
+        k
+    }
+
+    /// (hits, misses) so far.
+    pub fn stats(&self) -> (usize, usize) {
+        (self.hits, self.misses)
+    }
+
+    /// Writes the cache if anything was added (atomically: temp file, then rename).
+    pub fn save(&mut self) -> Result<()> {
+        if !self.dirty {
+            return Ok(());
+        }
+        if let Some(dir) = self.path.parent() {
+            fs_err::create_dir_all(dir)?;
+        }
+        let dim = self.inner.dim();
+        let mut buf = Vec::with_capacity(12 + self.map.len() * (16 + 4 * dim));
+        buf.extend_from_slice(CACHE_MAGIC);
+        buf.extend_from_slice(&(dim as u32).to_le_bytes());
+        let mut keys: Vec<&[u8; 16]> = self.map.keys().collect();
+        keys.sort();
+        for k in keys {
+            buf.extend_from_slice(k);
+            for x in &self.map[k] {
+                buf.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
+        fs_err::write(&tmp, &buf)?;
+        fs_err::rename(&tmp, &self.path)?;
+        self.dirty = false;
+        Ok(())
+    }
+}
+
+impl Embedder for CachedEmbedder<'_> {
+    fn model_id(&self) -> &str {
+        self.inner.model_id()
+    }
+
+    fn dim(&self) -> usize {
+        self.inner.dim()
+    }
+
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let keys: Vec<[u8; 16]> = texts.iter().map(|t| self.key(t)).collect();
+        let missing: Vec<usize> = (0..texts.len())
+            .filter(|i| !self.map.contains_key(&keys[*i]))
+            .collect();
+        self.hits += texts.len() - missing.len();
+        self.misses += missing.len();
+        if !missing.is_empty() {
+            let todo: Vec<&str> = missing.iter().map(|i| texts[*i]).collect();
+            let vecs = self.inner.embed(&todo)?;
+            for (i, v) in missing.iter().zip(vecs) {
+                self.map.insert(keys[*i], v);
+            }
+            self.dirty = true;
+        }
+        keys.iter()
+            .map(|k| {
+                self.map
+                    .get(k)
+                    .cloned()
+                    .ok_or_else(|| Error::Embed("embedder returned too few vectors".into()))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    #[test]
+    fn cache_round_trips_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inner = HashEmbedder::new(16);
+        let direct = inner.embed_one("hello world");
+        {
+            let mut c = CachedEmbedder::new(&mut inner, dir.path());
+            let v = c.embed(&["hello world", "other text"]).unwrap();
+            assert_eq!(v[0], direct);
+            assert_eq!(c.stats(), (0, 2));
+            c.save().unwrap();
+        }
+        let mut c = CachedEmbedder::new(&mut inner, dir.path());
+        let v = c.embed(&["other text", "hello world"]).unwrap();
+        assert_eq!(v[1], direct);
+        assert_eq!(c.stats(), (2, 0));
+    }
+
+    #[test]
+    fn damaged_cache_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inner = HashEmbedder::new(16);
+        std::fs::write(
+            dir.path().join("storyfit_hash_embedder.vecs"),
+            b"SFVECS01junk",
+        )
+        .unwrap();
+        let mut c = CachedEmbedder::new(&mut inner, dir.path());
+        assert_eq!(c.embed(&["x"]).unwrap().len(), 1);
     }
 }

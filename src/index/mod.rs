@@ -275,7 +275,11 @@ fn embed_all(
 
 /// Trains the question classifier on the catalog's vectors: sample questions count fully,
 /// descriptions and evidence lines less (they are not phrased as questions).
-pub fn train_classifier(items: &[CatalogItem], vectors: &[Vec<f32>], classes: usize) -> SoftmaxModel {
+pub fn train_classifier(
+    items: &[CatalogItem],
+    vectors: &[Vec<f32>],
+    classes: usize,
+) -> SoftmaxModel {
     let y: Vec<usize> = items.iter().map(|i| i.lp.index()).collect();
     let w: Vec<f32> = items
         .iter()
@@ -394,7 +398,8 @@ fn build_generation(
         cues: cue_terms(catalog),
         model: &model,
     };
-    let mut per_story: Vec<(Vec<&[f32]>, Option<&[f32]>)> = vec![(Vec::new(), None); bank.stories.len()];
+    let mut per_story: Vec<(Vec<&[f32]>, Option<&[f32]>)> =
+        vec![(Vec::new(), None); bank.stories.len()];
     for ((unit, _), v) in units.iter().zip(&unit_vecs) {
         let slot = &mut per_story[unit.story as usize];
         match unit.kind {
@@ -427,7 +432,12 @@ fn build_generation(
     let tag_names: Vec<Vec<String>> = bank
         .stories
         .iter()
-        .map(|s| s.tags.iter().map(|t| catalog.get(*t).name.clone()).collect())
+        .map(|s| {
+            s.tags
+                .iter()
+                .map(|t| catalog.get(*t).name.clone())
+                .collect()
+        })
         .collect();
     StoryLexicon::build(&dir.join("lexical/stories"), &bank.stories, &tag_names)?;
     let lex_items: Vec<(PrincipleId, &str)> = items
@@ -636,12 +646,16 @@ impl Index {
             for f in &bank.files {
                 match std::fs::read(&f.path) {
                     Ok(bytes) if sha256_hex(&bytes) == f.sha256 => {}
-                    Ok(_) => return Err(stale(format!("{} changed since indexing", f.path.display()))),
+                    Ok(_) => {
+                        return Err(stale(format!(
+                            "{} changed since indexing",
+                            f.path.display()
+                        )))
+                    }
                     Err(_) => return Err(stale(format!("{} is gone", f.path.display()))),
                 }
             }
         }
         Ok(())
     }
-
 }

@@ -141,7 +141,13 @@ mod tests {
     fn corpus(n: usize) -> Vec<Vec<f32>> {
         let e = HashEmbedder::new(64);
         (0..n)
-            .map(|i| e.embed_one(&format!("story {i} about topic{} and theme{}", i % 17, i % 5)))
+            .map(|i| {
+                e.embed_one(&format!(
+                    "story {i} about topic{} and theme{}",
+                    i % 17,
+                    i % 5
+                ))
+            })
             .collect()
     }
 
@@ -154,7 +160,10 @@ mod tests {
         let mut total = 0;
         for q in 0..40 {
             let query = e.embed_one(&format!("topic{} theme{}", q % 17, q % 5));
-            let exact: Vec<usize> = exact_search(&vectors, &query, 10).iter().map(|x| x.0).collect();
+            let exact: Vec<usize> = exact_search(&vectors, &query, 10)
+                .iter()
+                .map(|x| x.0)
+                .collect();
             let approx: Vec<usize> = index.search(&query, 10).iter().map(|x| x.0).collect();
             hits += approx.iter().filter(|i| exact.contains(i)).count();
             total += exact.len();

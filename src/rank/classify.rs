@@ -181,7 +181,11 @@ mod tests {
     fn learns_separable_classes() {
         let e = HashEmbedder::new(64);
         let a = ["budget cost cheap", "save money cost", "cheap budget spend"];
-        let b = ["mentor coach junior", "coach hire grow", "mentor develop junior"];
+        let b = [
+            "mentor coach junior",
+            "coach hire grow",
+            "mentor develop junior",
+        ];
         let mut x = Vec::new();
         let mut y = Vec::new();
         for t in a {

@@ -68,7 +68,12 @@ pub struct CatalogView<'a> {
 pub struct Inferred(pub Vec<f32>);
 
 /// Infers a story's principles.
-pub fn infer(story: &StoryView<'_>, cat: &CatalogView<'_>, w: EvidenceWeights, temperature: f32) -> Inferred {
+pub fn infer(
+    story: &StoryView<'_>,
+    cat: &CatalogView<'_>,
+    w: EvidenceWeights,
+    temperature: f32,
+) -> Inferred {
     let n = cat.evidence.len();
     let mut parts: Vec<(f32, Vec<f32>)> = Vec::new();
 

@@ -29,11 +29,25 @@ pub struct LegScore {
     pub score: f32,
 }
 
+/// How [`weighted`] fusion scales a leg's scores to 0..1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Norm {
+    /// `(s - min) / (max - min)` over the returned list: for scores with no natural zero
+    /// (cosine similarity), so the spread inside the list is what counts.
+    #[default]
+    MinMax,
+    /// `s / max`: for scores whose zero means "no evidence" (BM25, principle overlap), so
+    /// that one weak match is not stretched to 1.
+    Max,
+}
+
 /// One ranked input list, best first.
 #[derive(Debug, Clone)]
 pub struct Leg<K> {
     /// How much the leg counts (≥ 0).
     pub weight: f32,
+    /// Score scaling for [`weighted`] fusion (RRF ignores scores).
+    pub norm: Norm,
     /// `(key, score)` pairs, best first.
     pub ranked: Vec<(K, f32)>,
 }
@@ -132,8 +146,15 @@ pub fn weighted<K: Copy + Ord>(legs: &[Leg<K>]) -> Vec<Fused<K>> {
     let bounds: Vec<(f32, f32)> = legs
         .iter()
         .map(|l| {
-            let lo = l.ranked.iter().map(|x| x.1).fold(f32::INFINITY, f32::min);
-            let hi = l.ranked.iter().map(|x| x.1).fold(f32::NEG_INFINITY, f32::max);
+            let hi = l
+                .ranked
+                .iter()
+                .map(|x| x.1)
+                .fold(f32::NEG_INFINITY, f32::max);
+            let lo = match l.norm {
+                Norm::MinMax => l.ranked.iter().map(|x| x.1).fold(f32::INFINITY, f32::min),
+                Norm::Max => 0.0,
+            };
             (lo, hi)
         })
         .collect();
@@ -145,7 +166,11 @@ pub fn weighted<K: Copy + Ord>(legs: &[Leg<K>]) -> Vec<Fused<K>> {
             .zip(&bounds)
             .filter_map(|((ls, leg), (lo, hi))| {
                 ls.map(|s| {
-                    let norm = if hi > lo { (s.score - lo) / (hi - lo) } else { 1.0 };
+                    let norm = if hi > lo {
+                        ((s.score - lo) / (hi - lo)).clamp(0.0, 1.0)
+                    } else {
+                        1.0
+                    };
                     leg.weight.max(0.0) * norm
                 })
             })
@@ -163,6 +188,7 @@ mod tests {
     fn leg(weight: f32, keys: &[u32]) -> Leg<u32> {
         Leg {
             weight,
+            norm: Norm::MinMax,
             ranked: keys
                 .iter()
                 .enumerate()
@@ -179,7 +205,13 @@ mod tests {
         assert!((score(3) - (1.0 / 63.0 + 1.0 / 61.0)).abs() < 1e-7);
         assert!((score(2) - 1.0 / 62.0).abs() < 1e-7);
         assert_eq!(fused[0].key, 1);
-        assert_eq!(fused[0].legs[1], Some(LegScore { rank: 2, score: 9.0 }));
+        assert_eq!(
+            fused[0].legs[1],
+            Some(LegScore {
+                rank: 2,
+                score: 9.0
+            })
+        );
         assert_eq!(fused.iter().find(|f| f.key == 2).unwrap().legs[1], None);
     }
 
@@ -204,6 +236,17 @@ mod tests {
         let fused = weighted(&[leg(1.0, &[1, 2, 3]), leg(1.0, &[1, 3, 2])]);
         assert!((fused[0].score - 1.0).abs() < 1e-6);
         assert!(fused.iter().all(|f| (0.0..=1.0).contains(&f.score)));
+    }
+
+    #[test]
+    fn max_norm_keeps_a_lone_weak_match_small() {
+        let strong = Leg {
+            weight: 1.0,
+            norm: Norm::Max,
+            ranked: vec![(1u32, 10.0), (2, 1.0)],
+        };
+        let fused = weighted(&[strong]);
+        assert!((fused[1].score - 0.1).abs() < 1e-6);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 
 use super::classify::{knn_vote, softmax};
-use super::fusion::{Fused, Leg};
+use super::fusion::{Fused, Leg, Norm};
 use crate::catalog::PrincipleId;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -138,7 +138,11 @@ impl<'a> Searcher<'a> {
 
     /// Evidence strength of story `s` for principle `p` (tag score if tagged, else inferred).
     pub fn evidence(&self, s: usize, p: PrincipleId) -> f32 {
-        let inferred = self.index.inferred[s].0.get(p.index()).copied().unwrap_or(0.0);
+        let inferred = self.index.inferred[s]
+            .0
+            .get(p.index())
+            .copied()
+            .unwrap_or(0.0);
         if self.index.bank.stories[s].tags.contains(&p) {
             self.config.evidence.tag_score.max(inferred)
         } else {
@@ -186,9 +190,11 @@ impl<'a> Searcher<'a> {
         let mut best: BTreeMap<usize, (f32, f32, UnitKind)> = BTreeMap::new();
         for (u, sim) in idx.unit_vectors.search(qvec, k) {
             let unit = idx.units[u];
-            let e = best
-                .entry(unit.story as usize)
-                .or_insert((f32::NEG_INFINITY, f32::NEG_INFINITY, unit.kind));
+            let e = best.entry(unit.story as usize).or_insert((
+                f32::NEG_INFINITY,
+                f32::NEG_INFINITY,
+                unit.kind,
+            ));
             if sim > e.0 {
                 e.1 = e.0;
                 e.0 = sim;
@@ -235,22 +241,25 @@ impl<'a> Searcher<'a> {
         let idx = self.index;
         let rc = &self.config.rank;
         let qp = self.question_principles(question, qvec)?;
-        let lexical = idx
-            .story_lexicon
-            .search(question, idx.bank.stories.len().min(400), &self.boosts)?;
+        let lexical =
+            idx.story_lexicon
+                .search(question, idx.bank.stories.len().min(400), &self.boosts)?;
         let (dense, parts) = self.dense_leg(qvec);
         let principles = self.principle_leg(&qp);
         let legs = [
             Leg {
                 weight: rc.lexical_weight,
+                norm: Norm::Max,
                 ranked: lexical,
             },
             Leg {
                 weight: rc.dense_weight,
+                norm: Norm::MinMax,
                 ranked: dense,
             },
             Leg {
                 weight: rc.principle_weight,
+                norm: Norm::Max,
                 ranked: principles,
             },
         ];

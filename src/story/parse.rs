@@ -117,14 +117,19 @@ fn read_file(path: &Path, rel: &str, catalog: &Catalog, bank: &mut Bank) -> Resu
         message,
     };
     if bytes.contains(&0) {
-        bank.warnings
-            .push(warn(None, "binary file (contains NUL bytes); skipped".into()));
+        bank.warnings.push(warn(
+            None,
+            "binary file (contains NUL bytes); skipped".into(),
+        ));
         return Ok(());
     }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
-            let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             bank.warnings.push(warn(
                 Some(line),
                 "not valid UTF-8 (save the file as UTF-8); skipped".into(),
@@ -134,7 +139,8 @@ fn read_file(path: &Path, rel: &str, catalog: &Catalog, bank: &mut Bank) -> Resu
     };
     let parsed = parse_str(text, path, rel, catalog)?;
     if parsed.stories.is_empty() {
-        bank.warnings.push(warn(None, "no stories found in this file".into()));
+        bank.warnings
+            .push(warn(None, "no stories found in this file".into()));
     }
     bank.files.push(SourceFile {
         // Absolute, so staleness checks work from any working directory.
@@ -328,10 +334,17 @@ impl LineIndex {
 
 #[derive(Debug)]
 enum Block {
-    Heading { level: u8, text: String, line: usize },
+    Heading {
+        level: u8,
+        text: String,
+        line: usize,
+    },
     /// A paragraph as its source lines (soft breaks kept), with the first line's number.
     Para { lines: Vec<String>, line: usize },
-    List { ordered: bool, items: Vec<(String, usize)> },
+    List {
+        ordered: bool,
+        items: Vec<(String, usize)>,
+    },
 }
 
 /// Flattens the Markdown event stream into the three block kinds the state machine needs.
@@ -489,7 +502,11 @@ fn section_word(w: &str) -> Option<StarSection> {
 
 /// A heading that is itself a STAR section name (`## Situation`, `### Result:`).
 fn heading_section(text: &str) -> Option<StarSection> {
-    let t = text.trim().trim_end_matches([':', '.']).trim().to_lowercase();
+    let t = text
+        .trim()
+        .trim_end_matches([':', '.'])
+        .trim()
+        .to_lowercase();
     section_word(&t)
 }
 
@@ -507,6 +524,8 @@ struct Ctx {
     level: u8,
     line: usize,
     kind: HeadingKind,
+    /// A title heading names only the first story below it.
+    used_as_title: bool,
 }
 
 #[derive(Debug)]
@@ -569,7 +588,12 @@ impl Machine<'_> {
         self.finish_draft();
         self.pop_to(level);
         let kind = self.classify_heading(&text);
-        self.stack.push(Ctx { level, line, kind });
+        self.stack.push(Ctx {
+            level,
+            line,
+            kind,
+            used_as_title: false,
+        });
     }
 
     fn pop_to(&mut self, level: u8) {
@@ -592,6 +616,7 @@ impl Machine<'_> {
     fn start_draft(&mut self, line: usize) {
         let mut tags = Vec::new();
         let mut title = None;
+        let mut title_at = None;
         let mut bare_heading = None;
         let last_lp = self
             .stack
@@ -608,7 +633,10 @@ impl Machine<'_> {
                 }
                 HeadingKind::Other(t) => {
                     if last_lp.is_some_and(|l| i > l) {
-                        title = Some(t.clone());
+                        if !ctx.used_as_title {
+                            title = Some(t.clone());
+                            title_at = Some(i);
+                        }
                     } else if last_lp.is_none() {
                         bare_heading = Some((t.clone(), ctx.line));
                     }
@@ -617,9 +645,12 @@ impl Machine<'_> {
             }
         }
         // A title heading right above the first marker is where the story starts.
-        let start = match (&title, self.stack.last()) {
-            (Some(_), Some(ctx)) => ctx.line,
-            _ => line,
+        let start = match title_at {
+            Some(i) => {
+                self.stack[i].used_as_title = true;
+                self.stack[i].line
+            }
+            None => line,
         };
         self.draft = Some(Draft {
             line: start,
@@ -693,7 +724,8 @@ impl Machine<'_> {
                 };
                 match d.current {
                     Some(kind) => {
-                        if let Some((_, body)) = d.sections.iter_mut().rev().find(|(k, _)| *k == kind)
+                        if let Some((_, body)) =
+                            d.sections.iter_mut().rev().find(|(k, _)| *k == kind)
                         {
                             if !body.is_empty() {
                                 body.push_str(if para_start { "\n\n" } else { "\n" });
@@ -904,11 +936,16 @@ mod tests {
 
     #[test]
     fn consecutive_marker_lines_form_one_story() {
-        let f = parse("## Dive Deep\nQ. Why?\nS: s1\nT: t1\nA: a1\nmore action\n\nstill action\nR: r1\n");
+        let f = parse(
+            "## Dive Deep\nQ. Why?\nS: s1\nT: t1\nA: a1\nmore action\n\nstill action\nR: r1\n",
+        );
         assert_eq!(f.stories.len(), 1);
         let s = &f.stories[0];
         assert_eq!(s.question.as_deref(), Some("Why?"));
-        assert_eq!(s.section(StarSection::Action), Some("a1\nmore action\n\nstill action"));
+        assert_eq!(
+            s.section(StarSection::Action),
+            Some("a1\nmore action\n\nstill action")
+        );
         assert_eq!(names(&f, 0), ["Dive Deep"]);
         assert_eq!(s.source.line, 2);
         assert!(f.warnings.is_empty(), "{:?}", f.warnings);
@@ -934,7 +971,10 @@ mod tests {
         let s = &f.stories[0];
         assert_eq!(s.title, "Cut costs");
         assert_eq!(names(&f, 0), ["Frugality", "Invent and Simplify"]);
-        assert_eq!(s.section(StarSection::Action), Some("I moved jobs to spot.\n\nAnd batched them."));
+        assert_eq!(
+            s.section(StarSection::Action),
+            Some("I moved jobs to spot.\n\nAnd batched them.")
+        );
         assert_eq!(s.source.line, 6);
     }
 
@@ -943,14 +983,22 @@ mod tests {
         let f = parse("## Radical Candor\nS: a\nT: b\nA: c\nR: d\n");
         assert_eq!(f.stories.len(), 1);
         assert!(f.stories[0].tags.is_empty());
-        assert!(f.warnings[0].message.contains("Radical Candor"), "{:?}", f.warnings);
+        assert!(
+            f.warnings[0].message.contains("Radical Candor"),
+            "{:?}",
+            f.warnings
+        );
     }
 
     #[test]
     fn missing_parts_warn_but_index() {
         let f = parse("## Earn Trust\nS: a\nA: c\n");
         assert_eq!(f.stories.len(), 1);
-        assert!(f.warnings[0].message.contains("Task, Result"), "{:?}", f.warnings);
+        assert!(
+            f.warnings[0].message.contains("Task, Result"),
+            "{:?}",
+            f.warnings
+        );
     }
 
     #[test]
@@ -963,8 +1011,13 @@ mod tests {
     #[test]
     fn bad_front_matter_is_an_error_with_line() {
         let c = Catalog::builtin().unwrap();
-        let err = parse_str("---\ntitle: [unclosed\n---\nS: a\n", Path::new("x.md"), "x.md", &c)
-            .unwrap_err();
+        let err = parse_str(
+            "---\ntitle: [unclosed\n---\nS: a\n",
+            Path::new("x.md"),
+            "x.md",
+            &c,
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("x.md:2: invalid YAML"), "{err}");
     }
 

@@ -10,7 +10,12 @@ use predicates::prelude::*;
 use crate::util::{build_index, fixture, query_json, storyfit};
 
 fn assert_one_line_error(out: &std::process::Output, needle: &str) {
-    assert_eq!(out.status.code(), Some(2), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "expected one line, got: {err}");
@@ -48,7 +53,12 @@ fn empty_directory_is_an_empty_bank() {
 #[test]
 fn missing_input_path() {
     let out = storyfit()
-        .args(["index", "--index", "/tmp/never-used-storyfit", "/no/such/bank.md"])
+        .args([
+            "index",
+            "--index",
+            "/tmp/never-used-storyfit",
+            "/no/such/bank.md",
+        ])
         .output()
         .unwrap();
     assert_one_line_error(&out, "/no/such/bank.md: no such file or directory");
@@ -76,7 +86,9 @@ fn binary_and_latin1_files_are_skipped_with_warnings() {
         .assert()
         .success()
         .stderr(predicate::str::contains("binary.bin: binary file"))
-        .stderr(predicate::str::contains("latin1.md:").and(predicate::str::contains("not valid UTF-8")));
+        .stderr(
+            predicate::str::contains("latin1.md:").and(predicate::str::contains("not valid UTF-8")),
+        );
 }
 
 #[test]
@@ -128,7 +140,12 @@ fn stale_sources_are_reported_and_allow_stale_overrides() {
     let bank = dir.path().join("bank.md");
     std::fs::copy(fixture("stories/mini-bank.md"), &bank).unwrap();
     let idx = dir.path().join("i");
-    storyfit().args(["index", "--index"]).arg(&idx).arg(&bank).assert().success();
+    storyfit()
+        .args(["index", "--index"])
+        .arg(&idx)
+        .arg(&bank)
+        .assert()
+        .success();
     query_json(&idx, "Tell me about a customer", 1);
     let mut text = std::fs::read_to_string(&bank).unwrap();
     text.push_str("\n<!-- edited -->\n");
@@ -175,7 +192,10 @@ fn failed_rebuild_keeps_the_previous_index() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(idx.join("CURRENT")).unwrap(), before);
+    assert_eq!(
+        std::fs::read_to_string(idx.join("CURRENT")).unwrap(),
+        before
+    );
     let v = query_json(&idx, "Tell me about saving money", 1);
     assert_eq!(v["results"].as_array().unwrap().len(), 1);
     let leftovers: Vec<_> = std::fs::read_dir(&idx)

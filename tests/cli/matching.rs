@@ -35,7 +35,10 @@ fn seed_bank_has_six_tagged_stories() {
         ]
     );
     assert_eq!(v["priorities"].as_array().unwrap().len(), 8);
-    assert!(stories[3]["source"].as_str().unwrap().ends_with("000_852e80c31c0cd02d.txt:93"));
+    assert!(stories[3]["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("000_852e80c31c0cd02d.txt:93"));
 }
 
 /// (question, words in the expected top story's prepared question, expected top principle)
@@ -98,15 +101,28 @@ fn question_principles_are_recognised() {
     // The acceptance question must be right; the others are allowed one miss.
     let v = query_json(&seed_index(), SEED_CASES[0].0, 1);
     assert_eq!(v["question_lps"][0]["lp"], "Learn and Be Curious");
-    assert!(right >= SEED_CASES.len() - 1, "{right}/{}", SEED_CASES.len());
+    assert!(
+        right >= SEED_CASES.len() - 1,
+        "{right}/{}",
+        SEED_CASES.len()
+    );
 }
 
 #[test]
 fn example_bank_answers_other_principles() {
     for (question, lp) in [
-        ("Tell me about a time you disagreed with your manager", "Have Backbone; Disagree and Commit"),
-        ("Tell me about a time you had to do more with less budget", "Frugality"),
-        ("Describe how you coached someone junior to grow", "Hire and Develop the Best"),
+        (
+            "Tell me about a time you disagreed with your manager",
+            "Have Backbone; Disagree and Commit",
+        ),
+        (
+            "Tell me about a time you had to do more with less budget",
+            "Frugality",
+        ),
+        (
+            "Describe how you coached someone junior to grow",
+            "Hire and Develop the Best",
+        ),
     ] {
         let v = query_json(&example_index(), question, 3);
         let top = &v["results"][0];
@@ -117,7 +133,11 @@ fn example_bank_answers_other_principles() {
             .filter(|l| l["source"] == "tagged")
             .map(|l| l["lp"].as_str().unwrap())
             .collect();
-        assert!(lps.contains(&lp), "{question:?} → {:?} tagged {lps:?}", top["title"]);
+        assert!(
+            lps.contains(&lp),
+            "{question:?} → {:?} tagged {lps:?}",
+            top["title"]
+        );
     }
 }
 
@@ -176,7 +196,11 @@ fn explain_shows_legs_words_and_nearest_sample() {
 fn ids_are_stable_across_reindexing() {
     let a = query_json(&seed_index(), "Tell me about a time you took a risk", 6);
     let other = crate::util::build_index(&[&crate::util::seed()]);
-    let b = query_json(&other.path().join("index"), "Tell me about a time you took a risk", 6);
+    let b = query_json(
+        &other.path().join("index"),
+        "Tell me about a time you took a risk",
+        6,
+    );
     let ids = |v: &serde_json::Value| -> Vec<String> {
         let mut ids: Vec<String> = v["results"]
             .as_array()

@@ -38,7 +38,9 @@ pub fn storyfit() -> Command {
 pub fn build_index(inputs: &[&Path]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cmd = storyfit();
-    cmd.arg("index").arg("--index").arg(dir.path().join("index"));
+    cmd.arg("index")
+        .arg("--index")
+        .arg(dir.path().join("index"));
     for i in inputs {
         cmd.arg(i);
     }
@@ -49,7 +51,9 @@ pub fn build_index(inputs: &[&Path]) -> tempfile::TempDir {
 /// The index of the seed bank, built once.
 pub fn seed_index() -> PathBuf {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| build_index(&[&seed()])).path().join("index")
+    DIR.get_or_init(|| build_index(&[&seed()]))
+        .path()
+        .join("index")
 }
 
 /// The index of the project's example bank (data/stories), built once.

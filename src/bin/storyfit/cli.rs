@@ -31,7 +31,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "STORYFIT_CATALOG")]
     pub catalog: Option<PathBuf>,
     /// Config file (default: ./storyfit.toml when present).
-    #[arg(long, global = true, env = "STORYFIT_CONFIG", conflicts_with = "no_config")]
+    #[arg(
+        long,
+        global = true,
+        env = "STORYFIT_CONFIG",
+        conflicts_with = "no_config"
+    )]
     pub config: Option<PathBuf>,
     /// Ignore config files: built-in defaults and flags only.
     #[arg(long, global = true)]
@@ -103,6 +108,9 @@ pub struct IndexArgs {
     /// Print the index summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Embed everything afresh instead of reusing cached vectors (for timing cold builds).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// `storyfit query`.

@@ -182,7 +182,10 @@ pub fn print_index_summary(ctx: &Ctx, s: &BuildSummary, seconds: f64) -> Result<
 pub fn print_bank(ctx: &Ctx, r: &storyfit::report::BankReport) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let mut t = table(ctx);
-    t.set_header(header(ctx, &["Id", "Story", "Evidences (✓ tagged)", "STAR"]));
+    t.set_header(header(
+        ctx,
+        &["Id", "Story", "Evidences (✓ tagged)", "STAR"],
+    ));
     for s in &r.stories {
         let star: String = s
             .sections

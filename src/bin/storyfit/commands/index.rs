@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use serde::Serialize;
+use storyfit::embed::CachedEmbedder;
 use storyfit::index;
 
 use super::Ctx;
@@ -26,16 +27,32 @@ struct IndexSummary<'a> {
 
 pub fn run(ctx: &Ctx, args: IndexArgs) -> Result<ExitCode> {
     let start = std::time::Instant::now();
-    let mut embedder = ctx.embedder()?;
+    let mut model = ctx.embedder()?;
     let bars = Bars::new(ctx.quiet || args.json);
-    let summary = index::build(
-        &ctx.index_dir,
-        &args.paths,
-        &ctx.catalog,
-        &mut embedder,
-        &ctx.config,
-        &bars,
-    )?;
+    let summary = if args.no_cache {
+        index::build(
+            &ctx.index_dir,
+            &args.paths,
+            &ctx.catalog,
+            &mut model,
+            &ctx.config,
+            &bars,
+        )?
+    } else {
+        let mut cached = CachedEmbedder::new(&mut model, &ctx.model_root.join("embeddings"));
+        let summary = index::build(
+            &ctx.index_dir,
+            &args.paths,
+            &ctx.catalog,
+            &mut cached,
+            &ctx.config,
+            &bars,
+        )?;
+        if let Err(e) = cached.save() {
+            ctx.warn(format!("could not save the embedding cache: {e}"));
+        }
+        summary
+    };
     bars.finish();
     for w in &summary.bank.warnings {
         ctx.warn(w);
@@ -49,7 +66,12 @@ pub fn run(ctx: &Ctx, args: IndexArgs) -> Result<ExitCode> {
             files: summary.bank.files.len(),
             model: &summary.manifest.model_id,
             catalog: &summary.manifest.catalog_name,
-            warnings: summary.bank.warnings.iter().map(|w| w.to_string()).collect(),
+            warnings: summary
+                .bank
+                .warnings
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
             seconds,
         };
         output::print_json(&s)?;

@@ -88,7 +88,12 @@ impl Ctx {
 
     /// Checks an opened index against the catalog, the sources and the model; a stale index
     /// is an error unless `allow_stale`, then a warning.
-    pub fn check_index(&self, index: &Index, embedder: &dyn Embedder, allow_stale: bool) -> Result<()> {
+    pub fn check_index(
+        &self,
+        index: &Index,
+        embedder: &dyn Embedder,
+        allow_stale: bool,
+    ) -> Result<()> {
         let fresh = Freshness {
             catalog: Some(&self.catalog),
             model: Some((embedder.model_id(), embedder.dim())),
@@ -109,7 +114,9 @@ impl Ctx {
         let (embedder, index) = std::thread::scope(|s| {
             let idx = s.spawn(|| Index::open(&self.index_dir));
             let emb = self.embedder();
-            let idx = idx.join().map_err(|_| anyhow::anyhow!("index loader panicked"));
+            let idx = idx
+                .join()
+                .map_err(|_| anyhow::anyhow!("index loader panicked"));
             (emb, idx)
         });
         let index = index??;
