@@ -398,8 +398,9 @@ fn build_generation(
         cues: cue_terms(catalog),
         model: &model,
     };
-    let mut per_story: Vec<(Vec<&[f32]>, Option<&[f32]>)> =
-        vec![(Vec::new(), None); bank.stories.len()];
+    // (section passage vectors, prepared-question vector) per story
+    type PerStory<'v> = (Vec<&'v [f32]>, Option<&'v [f32]>);
+    let mut per_story: Vec<PerStory<'_>> = vec![(Vec::new(), None); bank.stories.len()];
     for ((unit, _), v) in units.iter().zip(&unit_vecs) {
         let slot = &mut per_story[unit.story as usize];
         match unit.kind {

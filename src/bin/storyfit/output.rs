@@ -20,13 +20,6 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Writes one JSON document on one line (JSON Lines).
-pub fn print_json_line<T: Serialize>(out: &mut impl Write, value: &T) -> Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
-    writeln!(out)?;
-    Ok(())
-}
-
 pub fn table(ctx: &Ctx) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
