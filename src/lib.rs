@@ -33,6 +33,7 @@ pub mod catalog;
 pub mod config;
 pub mod embed;
 pub mod error;
+pub mod eval;
 pub mod index;
 pub mod rank;
 pub mod report;

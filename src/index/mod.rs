@@ -322,6 +322,23 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildSummary> {
     let bank = load_bank(inputs, catalog)?;
+    build_bank(root, bank, catalog, embedder, config, progress)
+}
+
+/// Indexes an already-parsed bank (the evaluation command builds banks from JSONL).
+pub fn build_bank(
+    root: &Path,
+    bank: Bank,
+    catalog: &Catalog,
+    embedder: &mut dyn Embedder,
+    config: &Config,
+    progress: &dyn Progress,
+) -> Result<BuildSummary> {
+    if bank.stories.is_empty() {
+        return Err(Error::EmptyBank {
+            inputs: root.display().to_string(),
+        });
+    }
     fs_err::create_dir_all(root)?;
     let gen_name = format!(
         "gen-{}-{}",

@@ -89,6 +89,42 @@ pub enum Command {
     Query(QueryArgs),
     /// List the indexed stories with their tagged and inferred principles.
     List(ListArgs),
+    /// Measure match quality on labelled questions, stories and judgments (JSONL).
+    Eval(EvalArgs),
+}
+
+/// `storyfit eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Question files: JSONL, one `{"id", "text", "lps": [...]}` per line.
+    #[arg(required = true)]
+    pub questions: Vec<PathBuf>,
+    /// Stories to index for the run: JSONL (`{"id","title","situation",...,"lps"}`) or a
+    /// Markdown bank. Without it, the index at --index is used.
+    #[arg(long)]
+    pub stories: Option<PathBuf>,
+    /// Relevance judgments: JSONL `{"question_id", "story_id", "grade"}` (repeatable).
+    #[arg(long)]
+    pub qrels: Vec<PathBuf>,
+    /// Which legs to measure.
+    #[arg(long, value_enum, default_value_t = EvalMode::All)]
+    pub mode: EvalMode,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `storyfit eval --mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalMode {
+    /// BM25 only.
+    Lexical,
+    /// Embeddings only.
+    Dense,
+    /// The configured hybrid.
+    Hybrid,
+    /// All three side by side.
+    All,
 }
 
 /// `storyfit list`.

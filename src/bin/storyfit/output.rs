@@ -199,3 +199,53 @@ pub fn print_bank(ctx: &Ctx, r: &storyfit::report::BankReport) -> Result<()> {
     }
     Ok(())
 }
+
+pub fn print_eval(ctx: &Ctx, r: &storyfit::eval::EvalReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut t = table(ctx);
+    t.set_header(header(
+        ctx,
+        &[
+            "Mode", "LP top-1", "LP top-3", "R@1", "R@3", "MRR@10", "nDCG@10",
+        ],
+    ));
+    for m in &r.modes {
+        let s = |f: fn(&storyfit::eval::StoryMetrics) -> f64| {
+            m.stories
+                .as_ref()
+                .map_or("–".to_string(), |x| format!("{:.3}", f(x)))
+        };
+        t.add_row(vec![
+            Cell::new(format!("{:?}", m.mode).to_lowercase()),
+            Cell::new(format!("{:.3}", m.lp.top1)),
+            Cell::new(format!("{:.3}", m.lp.top3)),
+            Cell::new(s(|x| x.recall_at_1)),
+            Cell::new(s(|x| x.recall_at_3)),
+            Cell::new(s(|x| x.mrr_at_10)),
+            Cell::new(s(|x| x.ndcg_at_10)),
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    if let Some(m) = r.modes.last() {
+        writeln!(
+            out,
+            "{} questions with labels; {} with story judgments",
+            m.lp.questions,
+            m.stories.as_ref().map_or(0, |s| s.questions)
+        )?;
+        if !m.lp.confusions.is_empty() {
+            writeln!(out, "Most frequent LP mix-ups ({:?}):", m.mode)?;
+            for (g, p, n) in m.lp.confusions.iter().take(6) {
+                writeln!(out, "  {n:>3} × {g} → {p}")?;
+            }
+        }
+    }
+    if let Some(i) = &r.inference {
+        writeln!(
+            out,
+            "Story LP inference (tags hidden), {} stories: top-1 {:.3}, top-3 {:.3}",
+            i.stories, i.top1, i.top3
+        )?;
+    }
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Command dispatch and the parse → resolve → run step shared by all commands: flags, env
 //! and config file are folded once into a [`Ctx`] that commands read.
 
+mod eval;
 mod index;
 mod list;
 mod query;
@@ -132,6 +133,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(a) => index::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
+        Command::Eval(a) => eval::run(&ctx, a),
         Command::Query(a) => {
             ctx.apply_rank_args(&a.rank);
             query::run(&ctx, a)
