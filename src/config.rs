@@ -80,6 +80,29 @@ pub struct ClassifyConfig {
     pub lexical_temperature: f32,
     /// How many nearest sample questions vote.
     pub knn_k: usize,
+    /// How many of a principle's nearest samples its kNN score averages.
+    pub knn_per_class: usize,
+    /// How the votes combine.
+    pub combine: Combine,
+    /// Classifier training: gradient steps (index time).
+    pub model_epochs: usize,
+    /// Classifier training: L2 penalty (index time).
+    pub model_l2: f32,
+    /// Classifier training: weight of evidence lines relative to sample questions.
+    pub model_evidence_weight: f32,
+    /// Classifier training: weight of descriptions relative to sample questions.
+    pub model_description_weight: f32,
+}
+
+/// How the question classifier's votes are combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// Weighted average of the probabilities.
+    #[default]
+    Mixture,
+    /// Weighted geometric mean (product of experts), renormalised.
+    Product,
 }
 
 impl Default for ClassifyConfig {
@@ -91,6 +114,12 @@ impl Default for ClassifyConfig {
             knn_temperature: 0.05,
             lexical_temperature: 2.0,
             knn_k: 40,
+            knn_per_class: 3,
+            combine: Combine::Mixture,
+            model_epochs: 1000,
+            model_l2: 1e-4,
+            model_evidence_weight: 0.15,
+            model_description_weight: 0.5,
         }
     }
 }
@@ -105,6 +134,16 @@ pub struct EvidenceConfig {
     pub min_inferred: f32,
     /// Softmax temperature over evidence-line similarities.
     pub temperature: f32,
+    /// Weight of evidence-line similarity.
+    pub lines_weight: f32,
+    /// Weight of the question classifier applied to the story.
+    pub story_model_weight: f32,
+    /// Weight of the question classifier applied to the story's prepared question.
+    pub question_model_weight: f32,
+    /// Weight of cue words.
+    pub cue_weight: f32,
+    /// Softmax temperature over cue scores.
+    pub cue_temperature: f32,
 }
 
 impl Default for EvidenceConfig {
@@ -113,6 +152,11 @@ impl Default for EvidenceConfig {
             tag_score: 1.0,
             min_inferred: 0.15,
             temperature: 0.04,
+            lines_weight: 0.0,
+            story_model_weight: 0.3,
+            question_model_weight: 0.2,
+            cue_weight: 0.7,
+            cue_temperature: 3.0,
         }
     }
 }

@@ -35,6 +35,7 @@ pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod index;
+pub mod question;
 pub mod rank;
 pub mod report;
 pub mod story;

@@ -199,6 +199,17 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// How often each analyzed term occurs in a text.
+pub fn term_counts(text: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut a = analyzer();
+    let mut stream = a.token_stream(text);
+    let mut out = std::collections::BTreeMap::new();
+    while let Some(tok) = stream.next() {
+        *out.entry(tok.text.clone()).or_insert(0) += 1;
+    }
+    out
+}
+
 /// Analyzed terms of a text, deduplicated, in first-seen order, with the original word.
 pub fn terms(text: &str) -> Vec<(String, String)> {
     let mut a = analyzer();

@@ -25,14 +25,13 @@
 pub mod lexical;
 pub mod vector;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{sha256_hex, Catalog, PrincipleId};
-use crate::config::Config;
+use crate::config::{ClassifyConfig, Config};
 use crate::embed::{chunk_text, Embedder};
 use crate::error::{Error, Result};
 use crate::rank::classify::{SoftmaxModel, TrainParams};
@@ -279,35 +278,79 @@ pub fn train_classifier(
     items: &[CatalogItem],
     vectors: &[Vec<f32>],
     classes: usize,
+    c: &ClassifyConfig,
 ) -> SoftmaxModel {
     let y: Vec<usize> = items.iter().map(|i| i.lp.index()).collect();
     let w: Vec<f32> = items
         .iter()
         .map(|i| match i.kind {
             CatalogItemKind::Question => 1.0,
-            CatalogItemKind::Description => 0.5,
-            CatalogItemKind::Evidence => 0.15,
+            CatalogItemKind::Description => c.model_description_weight,
+            CatalogItemKind::Evidence => c.model_evidence_weight,
         })
         .collect();
-    SoftmaxModel::train(vectors, &y, &w, classes, TrainParams::default())
+    let params = TrainParams {
+        epochs: c.model_epochs,
+        l2: c.model_l2,
+        ..TrainParams::default()
+    };
+    SoftmaxModel::train(vectors, &y, &w, classes, params)
 }
 
-/// Stemmed cue terms per principle.
-pub fn cue_terms(catalog: &Catalog) -> Vec<Vec<String>> {
-    catalog
+/// Trains the story-side classifier: evidence lines and descriptions (narrative, like a
+/// story's sections) count fully, sample questions a little.
+pub fn train_story_classifier(
+    items: &[CatalogItem],
+    vectors: &[Vec<f32>],
+    classes: usize,
+    c: &ClassifyConfig,
+) -> SoftmaxModel {
+    let y: Vec<usize> = items.iter().map(|i| i.lp.index()).collect();
+    let w: Vec<f32> = items
+        .iter()
+        .map(|i| match i.kind {
+            CatalogItemKind::Question => 0.3,
+            CatalogItemKind::Description | CatalogItemKind::Evidence => 1.0,
+        })
+        .collect();
+    let params = TrainParams {
+        epochs: c.model_epochs,
+        l2: c.model_l2,
+        ..TrainParams::default()
+    };
+    SoftmaxModel::train(vectors, &y, &w, classes, params)
+}
+
+/// Each principle's cues as analyzed term lists, weighted by how specific they are: a cue
+/// that several principles share counts less (idf over principles).
+pub fn cue_terms(catalog: &Catalog) -> Vec<Vec<evidence::Cue>> {
+    let per_lp: Vec<Vec<Vec<String>>> = catalog
         .principles
         .iter()
         .map(|p| {
-            let mut v: Vec<String> = Vec::new();
+            let mut v: Vec<Vec<String>> = Vec::new();
             for cue in &p.cues {
-                // Multi-word cues count by their rarest-looking (longest) term.
-                if let Some((t, _)) = lexical::terms(cue).into_iter().max_by_key(|(t, _)| t.len()) {
-                    if !v.contains(&t) {
-                        v.push(t);
-                    }
+                let t: Vec<String> = lexical::terms(cue).into_iter().map(|(t, _)| t).collect();
+                if !t.is_empty() && !v.contains(&t) {
+                    v.push(t);
                 }
             }
             v
+        })
+        .collect();
+    let n = per_lp.len() as f32;
+    per_lp
+        .iter()
+        .map(|cues| {
+            cues.iter()
+                .map(|terms| {
+                    let df = per_lp.iter().filter(|other| other.contains(terms)).count() as f32;
+                    evidence::Cue {
+                        terms: terms.clone(),
+                        idf: (n / df.max(1.0)).ln().max(0.1),
+                    }
+                })
+                .collect()
         })
         .collect()
 }
@@ -396,11 +439,22 @@ fn build_generation(
     let items = catalog_items(catalog);
     let item_texts: Vec<&str> = items.iter().map(|i| i.text(catalog)).collect();
 
-    let item_vecs = embed_all(embedder, &item_texts, progress, "embedding catalog")?;
+    // Sample questions are embedded as user questions are (frame stripped), so the two
+    // sides of the kNN vote and the classifier's inputs match.
+    let item_inputs: Vec<String> = items
+        .iter()
+        .zip(&item_texts)
+        .map(|(i, t)| match i.kind {
+            CatalogItemKind::Question => crate::question::focus(t),
+            _ => t.to_string(),
+        })
+        .collect();
+    let item_refs: Vec<&str> = item_inputs.iter().map(String::as_str).collect();
+    let item_vecs = embed_all(embedder, &item_refs, progress, "embedding catalog")?;
     let unit_vecs = embed_all(embedder, &unit_texts, progress, "embedding stories")?;
 
     progress.stage("training classifier", 1);
-    let model = train_classifier(&items, &item_vecs, catalog.len());
+    let model = train_classifier(&items, &item_vecs, catalog.len(), &config.classify);
     progress.advance(1);
 
     progress.stage("inferring principles", bank.stories.len() as u64);
@@ -410,10 +464,12 @@ fn build_generation(
             evidence_vecs[item.lp.index()].push(v);
         }
     }
+    let story_model = train_story_classifier(&items, &item_vecs, catalog.len(), &config.classify);
     let cat_view = CatalogView {
         evidence: evidence_vecs,
         cues: cue_terms(catalog),
         model: &model,
+        story_model: &story_model,
     };
     // (section passage vectors, prepared-question vector) per story
     type PerStory<'v> = (Vec<&'v [f32]>, Option<&'v [f32]>);
@@ -426,22 +482,25 @@ fn build_generation(
             UnitKind::Story => {}
         }
     }
-    let weights = EvidenceWeights::default();
+    let e = &config.evidence;
+    let weights = EvidenceWeights {
+        lines: e.lines_weight,
+        story_model: e.story_model_weight,
+        question_model: e.question_model_weight,
+        cues: e.cue_weight,
+    };
     let inferred: Vec<Inferred> = bank
         .stories
         .par_iter()
         .zip(per_story.par_iter())
         .map(|(story, (passages, q))| {
-            let terms: BTreeSet<String> = lexical::terms(&story.full_text())
-                .into_iter()
-                .map(|(t, _)| t)
-                .collect();
+            let terms = lexical::term_counts(&story.full_text());
             let view = StoryView {
                 passages: passages.clone(),
                 question: *q,
                 terms: &terms,
             };
-            evidence::infer(&view, &cat_view, weights, config.evidence.temperature)
+            evidence::infer(&view, &cat_view, weights, &config.evidence)
         })
         .collect();
     progress.advance(bank.stories.len() as u64);

@@ -49,18 +49,43 @@ pub struct StoryView<'a> {
     pub passages: Vec<&'a [f32]>,
     /// The prepared question's vector, if any.
     pub question: Option<&'a [f32]>,
-    /// Stemmed terms of the story's text.
-    pub terms: &'a std::collections::BTreeSet<String>,
+    /// Stemmed terms of the story's text, with their counts.
+    pub terms: &'a std::collections::BTreeMap<String, usize>,
 }
 
 /// What the inference needs about the catalog.
 pub struct CatalogView<'a> {
     /// Evidence-line vectors per principle.
     pub evidence: Vec<Vec<&'a [f32]>>,
-    /// Stemmed cue terms per principle.
-    pub cues: Vec<Vec<String>>,
-    /// The question classifier.
+    /// Cues per principle.
+    pub cues: Vec<Vec<Cue>>,
+    /// The question classifier (applied to the story's prepared question).
     pub model: &'a SoftmaxModel,
+    /// A classifier trained on the catalog's evidence lines and descriptions: first-person
+    /// narrative, the same register as a story's sections (applied to each passage).
+    pub story_model: &'a SoftmaxModel,
+}
+
+/// One cue: analyzed terms that must all occur, and its specificity weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// Stemmed terms.
+    pub terms: Vec<String>,
+    /// Inverse document frequency over principles.
+    pub idf: f32,
+}
+
+impl Cue {
+    /// `idf · ln(1 + tf)`, tf being the rarest term's count; 0 when a term is absent.
+    pub fn score(&self, counts: &std::collections::BTreeMap<String, usize>) -> f32 {
+        let tf = self
+            .terms
+            .iter()
+            .map(|t| counts.get(t).copied().unwrap_or(0))
+            .min()
+            .unwrap_or(0);
+        self.idf * (1.0 + tf as f32).ln()
+    }
 }
 
 /// Inferred principle probabilities of one story, in catalog order.
@@ -72,12 +97,13 @@ pub fn infer(
     story: &StoryView<'_>,
     cat: &CatalogView<'_>,
     w: EvidenceWeights,
-    temperature: f32,
+    cfg: &crate::config::EvidenceConfig,
 ) -> Inferred {
+    let temperature = cfg.temperature;
     let n = cat.evidence.len();
     let mut parts: Vec<(f32, Vec<f32>)> = Vec::new();
 
-    if !story.passages.is_empty() {
+    if !story.passages.is_empty() && w.lines > 0.0 {
         let mut lines: Vec<f32> = cat
             .evidence
             .iter()
@@ -94,16 +120,15 @@ pub fn infer(
             .collect();
         softmax(&mut lines, temperature);
         parts.push((w.lines, lines));
-
-        let dim = story.passages[0].len();
-        let mut mean = vec![0f32; dim];
+    }
+    if !story.passages.is_empty() {
+        let mut avg = vec![0f32; n];
         for p in &story.passages {
-            for (m, x) in mean.iter_mut().zip(p.iter()) {
-                *m += x;
+            for (a, x) in avg.iter_mut().zip(cat.story_model.predict(p)) {
+                *a += x / story.passages.len() as f32;
             }
         }
-        crate::embed::normalize(&mut mean);
-        parts.push((w.story_model, cat.model.predict(&mean)));
+        parts.push((w.story_model, avg));
     }
     if let Some(q) = story.question {
         parts.push((w.question_model, cat.model.predict(q)));
@@ -111,10 +136,10 @@ pub fn infer(
     let mut cues: Vec<f32> = cat
         .cues
         .iter()
-        .map(|c| c.iter().filter(|t| story.terms.contains(*t)).count() as f32)
+        .map(|c| c.iter().map(|cue| cue.score(story.terms)).sum())
         .collect();
     if cues.iter().any(|c| *c > 0.0) {
-        softmax(&mut cues, 1.0);
+        softmax(&mut cues, cfg.cue_temperature);
         parts.push((w.cues, cues));
     }
 
@@ -146,18 +171,28 @@ mod tests {
         let x = vec![ev0.clone(), ev1.clone()];
         let model = SoftmaxModel::train(&x, &[0, 1], &[1.0, 1.0], 2, TrainParams::default());
         let cat = CatalogView {
+            story_model: &model,
             evidence: vec![vec![&ev0[..]], vec![&ev1[..]]],
-            cues: vec![vec!["budget".into()], vec!["mentor".into()]],
+            cues: vec![
+                vec![Cue {
+                    terms: vec!["budget".into()],
+                    idf: 1.0,
+                }],
+                vec![Cue {
+                    terms: vec!["mentor".into()],
+                    idf: 1.0,
+                }],
+            ],
             model: &model,
         };
         let p = e.embed_one("We had no budget so I cut costs on cloud and saved money");
-        let terms = ["budget".to_string()].into_iter().collect();
+        let terms = [("budget".to_string(), 2)].into_iter().collect();
         let view = StoryView {
             passages: vec![&p[..]],
             question: None,
             terms: &terms,
         };
-        let inf = infer(&view, &cat, EvidenceWeights::default(), 0.05);
+        let inf = infer(&view, &cat, EvidenceWeights::default(), &Default::default());
         assert!(inf.0[0] > inf.0[1], "{inf:?}");
         assert!((inf.0.iter().sum::<f32>() - 1.0).abs() < 1e-4);
     }

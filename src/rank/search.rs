@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use super::classify::{knn_vote, softmax};
 use super::fusion::{Fused, Leg, Norm};
 use crate::catalog::PrincipleId;
-use crate::config::Config;
+use crate::config::{Combine, Config};
 use crate::error::{Error, Result};
 use crate::index::lexical::{matched_words, FieldBoosts};
 use crate::index::{CatalogItemKind, Index, UnitKind};
@@ -109,7 +109,7 @@ impl<'a> Searcher<'a> {
             &neighbours,
             |i| idx.catalog_items[i].lp.index(),
             n,
-            3,
+            c.knn_per_class.max(1),
             c.knn_temperature,
         );
         let model = idx.model.predict(qvec);
@@ -118,15 +118,12 @@ impl<'a> Searcher<'a> {
         softmax(&mut lexical, c.lexical_temperature);
         let lex_w = if lexical_any { c.lexical_weight } else { 0.0 };
         let total = c.knn_weight + c.model_weight + lex_w;
-        let probs: Vec<f32> = (0..n)
-            .map(|p| {
-                if total <= 0.0 {
-                    1.0 / n as f32
-                } else {
-                    (c.knn_weight * knn[p] + c.model_weight * model[p] + lex_w * lexical[p]) / total
-                }
-            })
-            .collect();
+        let votes = [
+            (c.knn_weight, &knn),
+            (c.model_weight, &model),
+            (lex_w, &lexical),
+        ];
+        let probs = combine_votes(&votes, n, total, c.combine);
         Ok(QuestionPrinciples {
             probs,
             knn,
@@ -370,6 +367,30 @@ impl<'a> Searcher<'a> {
             bits.push(format!("closest part: {}", part_name(k)));
         }
         bits.join("; ")
+    }
+}
+
+/// Combines probability votes by weighted mixture or weighted geometric mean.
+fn combine_votes(votes: &[(f32, &Vec<f32>)], n: usize, total: f32, how: Combine) -> Vec<f32> {
+    if total <= 0.0 {
+        return vec![1.0 / n as f32; n];
+    }
+    match how {
+        Combine::Mixture => (0..n)
+            .map(|p| votes.iter().map(|(w, v)| w * v[p]).sum::<f32>() / total)
+            .collect(),
+        Combine::Product => {
+            let mut logs: Vec<f32> = (0..n)
+                .map(|p| {
+                    votes
+                        .iter()
+                        .map(|(w, v)| w / total * v[p].max(1e-9).ln())
+                        .sum::<f32>()
+                })
+                .collect();
+            softmax(&mut logs, 1.0);
+            logs
+        }
     }
 }
 

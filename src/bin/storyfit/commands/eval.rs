@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use storyfit::embed::{CachedEmbedder, Embedder};
+use storyfit::embed::CachedEmbedder;
 use storyfit::eval::{self, EvalReport, Mode};
 use storyfit::index::{self, Index, NoProgress};
 use storyfit::story::{load_bank, Bank};
@@ -75,7 +75,7 @@ pub fn run(ctx: &Ctx, args: EvalArgs) -> Result<ExitCode> {
         }
     };
     let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
-    let vectors = embedder.embed(&texts)?;
+    let vectors = storyfit::question::embed_questions(&mut embedder, &texts)?;
     if let Err(e) = embedder.save() {
         ctx.warn(format!("could not save the embedding cache: {e}"));
     }

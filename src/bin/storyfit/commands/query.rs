@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use storyfit::embed::Embedder;
 use storyfit::rank::{SearchOptions, Searcher};
 
 use super::Ctx;
@@ -15,8 +14,7 @@ pub fn run(ctx: &Ctx, args: QueryArgs) -> Result<ExitCode> {
         return Err(storyfit::Error::EmptyQuestion.into());
     }
     let (mut embedder, index) = ctx.load_both(args.rank.allow_stale)?;
-    let qvec = embedder
-        .embed(&[args.question.trim()])?
+    let qvec = storyfit::question::embed_questions(&mut embedder, &[args.question.trim()])?
         .pop()
         .ok_or_else(|| anyhow::anyhow!("the model returned no vector"))?;
     let searcher = Searcher::new(&index, &ctx.config);
