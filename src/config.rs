@@ -39,6 +39,8 @@ pub struct RankConfig {
     pub principle_weight: f32,
     /// Dense leg: how much the best unit counts against the mean of the story's two best.
     pub dense_max_share: f32,
+    /// Weighted fusion: the BM25 score that counts as half a full lexical match.
+    pub lexical_half: f32,
 }
 
 impl Default for RankConfig {
@@ -48,8 +50,9 @@ impl Default for RankConfig {
             rrf_k: DEFAULT_RRF_K,
             lexical_weight: 1.0,
             dense_weight: 1.0,
-            principle_weight: 1.0,
+            principle_weight: 1.5,
             dense_max_share: 0.7,
+            lexical_half: 5.0,
         }
     }
 }

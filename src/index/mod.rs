@@ -231,7 +231,8 @@ fn story_units(bank: &Bank) -> Vec<(Unit, String)> {
                     story: si,
                     kind: UnitKind::Question,
                 },
-                q.clone(),
+                // Embedded like the user's questions, frame stripped.
+                crate::question::focus(q),
             ));
         }
         for (kind, text) in &story.sections {

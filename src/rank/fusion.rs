@@ -30,15 +30,21 @@ pub struct LegScore {
 }
 
 /// How [`weighted`] fusion scales a leg's scores to 0..1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum Norm {
     /// `(s - min) / (max - min)` over the returned list: for scores with no natural zero
     /// (cosine similarity), so the spread inside the list is what counts.
     #[default]
     MinMax,
-    /// `s / max`: for scores whose zero means "no evidence" (BM25, principle overlap), so
-    /// that one weak match is not stretched to 1.
+    /// `s / max`: for scores whose zero means "no evidence" (principle overlap), so that
+    /// one weak match is not stretched to 1.
     Max,
+    /// `s / (s + half)`: an absolute scale for unbounded scores (BM25), so a lone match on
+    /// one common word stays small however the other stories score.
+    Saturate {
+        /// The score that maps to 0.5.
+        half: f32,
+    },
 }
 
 /// One ranked input list, best first.
@@ -153,7 +159,7 @@ pub fn weighted<K: Copy + Ord>(legs: &[Leg<K>]) -> Vec<Fused<K>> {
                 .fold(f32::NEG_INFINITY, f32::max);
             let lo = match l.norm {
                 Norm::MinMax => l.ranked.iter().map(|x| x.1).fold(f32::INFINITY, f32::min),
-                Norm::Max => 0.0,
+                Norm::Max | Norm::Saturate { .. } => 0.0,
             };
             (lo, hi)
         })
@@ -166,7 +172,10 @@ pub fn weighted<K: Copy + Ord>(legs: &[Leg<K>]) -> Vec<Fused<K>> {
             .zip(&bounds)
             .filter_map(|((ls, leg), (lo, hi))| {
                 ls.map(|s| {
-                    let norm = if hi > lo {
+                    let norm = if let Norm::Saturate { half } = leg.norm {
+                        let x = s.score.max(0.0);
+                        x / (x + half.max(f32::EPSILON))
+                    } else if hi > lo {
                         ((s.score - lo) / (hi - lo)).clamp(0.0, 1.0)
                     } else {
                         1.0

@@ -246,7 +246,9 @@ impl<'a> Searcher<'a> {
         let legs = [
             Leg {
                 weight: rc.lexical_weight,
-                norm: Norm::Max,
+                norm: Norm::Saturate {
+                    half: rc.lexical_half,
+                },
                 ranked: lexical,
             },
             Leg {
