@@ -7,6 +7,8 @@ EVAL=${EVAL_DIR:-../shared/eval}
 BIN=${BIN:-target/release/storyfit}
 [ -d "$EVAL" ] || { echo "no evaluation data at $EVAL" >&2; exit 2; }
 [ -x "$BIN" ] || cargo build --release --locked
-"$BIN" --no-config "$@" eval \
+# Hermetic unless the caller names a config.
+case " $* " in *" --config "*) cfg=() ;; *) cfg=(--no-config) ;; esac
+"$BIN" "${cfg[@]}" "$@" eval \
   "$EVAL/ext_questions_arjun.jsonl" "$EVAL/ext_questions_kianis4.jsonl" "$EVAL/ext_questions_as23.jsonl" \
   --stories "$EVAL/ext_stories_kianis4.jsonl" --qrels "$EVAL/ext_qrels_kianis4.jsonl" --mode all

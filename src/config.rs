@@ -81,6 +81,10 @@ pub struct ClassifyConfig {
     pub knn_temperature: f32,
     /// Softmax temperature of the lexical vote (BM25 units).
     pub lexical_temperature: f32,
+    /// Weight of the cue-word vote (the catalog's cue words found in the question).
+    pub cue_weight: f32,
+    /// Softmax temperature of the cue vote.
+    pub cue_temperature: f32,
     /// How many nearest sample questions vote.
     pub knn_k: usize,
     /// How many of a principle's nearest samples its kNN score averages.
@@ -116,6 +120,8 @@ impl Default for ClassifyConfig {
             lexical_weight: 0.2,
             knn_temperature: 0.05,
             lexical_temperature: 2.0,
+            cue_weight: 0.0,
+            cue_temperature: 1.0,
             knn_k: 40,
             knn_per_class: 3,
             combine: Combine::Mixture,

@@ -69,6 +69,7 @@ pub struct Searcher<'a> {
     index: &'a Index,
     config: &'a Config,
     boosts: FieldBoosts,
+    cues: Vec<Vec<super::evidence::Cue>>,
 }
 
 impl<'a> Searcher<'a> {
@@ -78,6 +79,7 @@ impl<'a> Searcher<'a> {
             index,
             config,
             boosts: FieldBoosts::default(),
+            cues: crate::index::cue_terms(&index.catalog),
         }
     }
 
@@ -117,11 +119,20 @@ impl<'a> Searcher<'a> {
         let lexical_any = lexical.iter().any(|x| *x > 0.0);
         softmax(&mut lexical, c.lexical_temperature);
         let lex_w = if lexical_any { c.lexical_weight } else { 0.0 };
-        let total = c.knn_weight + c.model_weight + lex_w;
+        let counts = crate::index::lexical::term_counts(question);
+        let mut cues: Vec<f32> = self
+            .cues
+            .iter()
+            .map(|cs| cs.iter().map(|cue| cue.score(&counts)).sum())
+            .collect();
+        let cue_w = if cues.iter().any(|x| *x > 0.0) { c.cue_weight } else { 0.0 };
+        softmax(&mut cues, c.cue_temperature);
+        let total = c.knn_weight + c.model_weight + lex_w + cue_w;
         let votes = [
             (c.knn_weight, &knn),
             (c.model_weight, &model),
             (lex_w, &lexical),
+            (cue_w, &cues),
         ];
         let probs = combine_votes(&votes, n, total, c.combine);
         Ok(QuestionPrinciples {
