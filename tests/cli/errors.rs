@@ -228,3 +228,42 @@ fn unknown_flag_value_is_exit_2() {
         .assert()
         .code(2);
 }
+
+fn edit_manifest(idx: &std::path::Path, from: &str, to: &str) {
+    let gen = std::fs::read_to_string(idx.join("CURRENT")).unwrap();
+    let path = idx.join(gen.trim()).join("manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{text}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn index_of_another_format_is_stale() {
+    let dir = build_index(&[&fixture("stories/one-story.md")]);
+    let idx = dir.path().join("index");
+    edit_manifest(&idx, "\"format_version\":1", "\"format_version\":999");
+    let out = storyfit()
+        .args(["query", "--index"])
+        .arg(&idx)
+        .arg("Why?")
+        .output()
+        .unwrap();
+    assert_one_line_error(&out, "it has format 999");
+}
+
+#[test]
+fn index_of_another_model_is_stale() {
+    let dir = build_index(&[&fixture("stories/one-story.md")]);
+    let idx = dir.path().join("index");
+    edit_manifest(&idx, "all-MiniLM-L6-v2@int8", "some-other-model");
+    let out = storyfit()
+        .args(["query", "--index"])
+        .arg(&idx)
+        .arg("Why?")
+        .output()
+        .unwrap();
+    assert_one_line_error(
+        &out,
+        "built with model sentence-transformers/some-other-model",
+    );
+}
