@@ -125,7 +125,11 @@ impl<'a> Searcher<'a> {
             .iter()
             .map(|cs| cs.iter().map(|cue| cue.score(&counts)).sum())
             .collect();
-        let cue_w = if cues.iter().any(|x| *x > 0.0) { c.cue_weight } else { 0.0 };
+        let cue_w = if cues.iter().any(|x| *x > 0.0) {
+            c.cue_weight
+        } else {
+            0.0
+        };
         softmax(&mut cues, c.cue_temperature);
         let total = c.knn_weight + c.model_weight + lex_w + cue_w;
         let votes = [
