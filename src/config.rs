@@ -106,9 +106,10 @@ pub struct ClassifyConfig {
 #[serde(rename_all = "lowercase")]
 pub enum Combine {
     /// Weighted average of the probabilities.
-    #[default]
     Mixture,
-    /// Weighted geometric mean (product of experts), renormalised.
+    /// Weighted geometric mean (product of experts), renormalised: a principle must be
+    /// plausible to every vote (default: measured better, docs/QUALITY.md).
+    #[default]
     Product,
 }
 
@@ -124,7 +125,7 @@ impl Default for ClassifyConfig {
             cue_temperature: 1.0,
             knn_k: 40,
             knn_per_class: 3,
-            combine: Combine::Mixture,
+            combine: Combine::Product,
             model_epochs: 1000,
             model_l2: 1e-4,
             model_evidence_weight: 0.15,
