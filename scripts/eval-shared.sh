@@ -9,6 +9,6 @@ BIN=${BIN:-target/release/storyfit}
 [ -x "$BIN" ] || cargo build --release --locked
 # Hermetic unless the caller names a config.
 case " $* " in *" --config "*) cfg=() ;; *) cfg=(--no-config) ;; esac
-"$BIN" "${cfg[@]}" "$@" eval \
+"$BIN" "${cfg[@]}" eval \
   "$EVAL/ext_questions_arjun.jsonl" "$EVAL/ext_questions_kianis4.jsonl" "$EVAL/ext_questions_as23.jsonl" \
-  --stories "$EVAL/ext_stories_kianis4.jsonl" --qrels "$EVAL/ext_qrels_kianis4.jsonl" --mode all
+  --stories "$EVAL/ext_stories_kianis4.jsonl" --qrels "$EVAL/ext_qrels_kianis4.jsonl" --mode all "$@"
