@@ -273,45 +273,34 @@ fn embed_all(
     Ok(out)
 }
 
-/// Trains the question classifier on the catalog's vectors: sample questions count fully,
-/// descriptions and evidence lines less (they are not phrased as questions).
+/// Which register a classifier is trained for: how much each kind of catalog text counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    /// Interview questions: sample questions count fully, descriptions and evidence lines
+    /// less (as configured), since they are not phrased as questions.
+    Question,
+    /// Story text: evidence lines and descriptions (first-person narrative, like a story's
+    /// sections) count fully, sample questions a little.
+    Story,
+}
+
+/// Trains a classifier over the catalog's vectors for one register.
 pub fn train_classifier(
     items: &[CatalogItem],
     vectors: &[Vec<f32>],
     classes: usize,
     c: &ClassifyConfig,
+    register: Register,
 ) -> SoftmaxModel {
     let y: Vec<usize> = items.iter().map(|i| i.lp.index()).collect();
     let w: Vec<f32> = items
         .iter()
-        .map(|i| match i.kind {
-            CatalogItemKind::Question => 1.0,
-            CatalogItemKind::Description => c.model_description_weight,
-            CatalogItemKind::Evidence => c.model_evidence_weight,
-        })
-        .collect();
-    let params = TrainParams {
-        epochs: c.model_epochs,
-        l2: c.model_l2,
-        ..TrainParams::default()
-    };
-    SoftmaxModel::train(vectors, &y, &w, classes, params)
-}
-
-/// Trains the story-side classifier: evidence lines and descriptions (narrative, like a
-/// story's sections) count fully, sample questions a little.
-pub fn train_story_classifier(
-    items: &[CatalogItem],
-    vectors: &[Vec<f32>],
-    classes: usize,
-    c: &ClassifyConfig,
-) -> SoftmaxModel {
-    let y: Vec<usize> = items.iter().map(|i| i.lp.index()).collect();
-    let w: Vec<f32> = items
-        .iter()
-        .map(|i| match i.kind {
-            CatalogItemKind::Question => 0.3,
-            CatalogItemKind::Description | CatalogItemKind::Evidence => 1.0,
+        .map(|i| match (register, i.kind) {
+            (Register::Question, CatalogItemKind::Question) => 1.0,
+            (Register::Question, CatalogItemKind::Description) => c.model_description_weight,
+            (Register::Question, CatalogItemKind::Evidence) => c.model_evidence_weight,
+            (Register::Story, CatalogItemKind::Question) => 0.3,
+            (Register::Story, _) => 1.0,
         })
         .collect();
     let params = TrainParams {
@@ -455,7 +444,13 @@ fn build_generation(
     let unit_vecs = embed_all(embedder, &unit_texts, progress, "embedding stories")?;
 
     progress.stage("training classifier", 1);
-    let model = train_classifier(&items, &item_vecs, catalog.len(), &config.classify);
+    let model = train_classifier(
+        &items,
+        &item_vecs,
+        catalog.len(),
+        &config.classify,
+        Register::Question,
+    );
     progress.advance(1);
 
     progress.stage("inferring principles", bank.stories.len() as u64);
@@ -465,7 +460,13 @@ fn build_generation(
             evidence_vecs[item.lp.index()].push(v);
         }
     }
-    let story_model = train_story_classifier(&items, &item_vecs, catalog.len(), &config.classify);
+    let story_model = train_classifier(
+        &items,
+        &item_vecs,
+        catalog.len(),
+        &config.classify,
+        Register::Story,
+    );
     let cat_view = CatalogView {
         evidence: evidence_vecs,
         cues: cue_terms(catalog),

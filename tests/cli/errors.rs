@@ -237,33 +237,25 @@ fn edit_manifest(idx: &std::path::Path, from: &str, to: &str) {
     std::fs::write(&path, text.replace(from, to)).unwrap();
 }
 
-#[test]
-fn index_of_another_format_is_stale() {
+/// Builds an index, edits its manifest, and expects a one-line staleness error.
+fn assert_stale_after_edit(from: &str, to: &str, needle: &str) {
     let dir = build_index(&[&fixture("stories/one-story.md")]);
     let idx = dir.path().join("index");
-    edit_manifest(&idx, "\"format_version\":1", "\"format_version\":999");
-    let out = storyfit()
-        .args(["query", "--index"])
-        .arg(&idx)
-        .arg("Why?")
-        .output()
-        .unwrap();
-    assert_one_line_error(&out, "it has format 999");
+    edit_manifest(&idx, from, to);
+    let out = storyfit().args(["query", "--index"]).arg(&idx).arg("Why?").output().unwrap();
+    assert_one_line_error(&out, needle);
+}
+
+#[test]
+fn index_of_another_format_is_stale() {
+    assert_stale_after_edit("\"format_version\":1", "\"format_version\":999", "it has format 999");
 }
 
 #[test]
 fn index_of_another_model_is_stale() {
-    let dir = build_index(&[&fixture("stories/one-story.md")]);
-    let idx = dir.path().join("index");
-    edit_manifest(&idx, "all-MiniLM-L6-v2@int8", "some-other-model");
-    let out = storyfit()
-        .args(["query", "--index"])
-        .arg(&idx)
-        .arg("Why?")
-        .output()
-        .unwrap();
-    assert_one_line_error(
-        &out,
+    assert_stale_after_edit(
+        "all-MiniLM-L6-v2@int8",
+        "some-other-model",
         "built with model sentence-transformers/some-other-model",
     );
 }
