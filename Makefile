@@ -27,6 +27,10 @@ lint:
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 
 test: setup lint
+	$(CARGO) build --release --locked
+	@# Embed the catalog once into the vector cache, so the parallel end-to-end tests
+	@# do not all embed it at the same time on a fresh machine.
+	$(BIN) --no-config -q index --index target/warm-index tests/fixtures/stories/one-story.md >/dev/null
 	$(CARGO) test --release --locked
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps
 	$(CARGO) bench --locked --no-run
