@@ -29,6 +29,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod catalog;
 pub mod config;
 pub mod embed;

@@ -2,6 +2,7 @@
 //! ties them together. [`fusion`] is pure; [`classify`] and [`evidence`] are the models;
 //! [`search`] runs a question against an opened [`Index`](crate::index::Index).
 
+pub mod assign;
 pub mod classify;
 pub mod evidence;
 pub mod fusion;

@@ -28,6 +28,9 @@ use crate::report::{
     StoryMatch,
 };
 
+/// How many nearest passages the dense leg reads.
+pub const DENSE_PASSAGES: usize = 400;
+
 /// Per-query options.
 #[derive(Debug, Clone, Copy)]
 pub struct SearchOptions {
@@ -198,7 +201,9 @@ impl<'a> Searcher<'a> {
     /// Dense leg: best passages per story, with the nearest part.
     fn dense_leg(&self, qvec: &[f32]) -> (Vec<(usize, f32)>, BTreeMap<usize, UnitKind>) {
         let idx = self.index;
-        let k = idx.units.len().min(400.max(idx.bank.stories.len() * 2));
+        // Enough passages to score every story of a small bank and the plausible ones of a large
+        // bank; stories beyond them score 0 on this leg (the other legs still see them).
+        let k = idx.units.len().min(DENSE_PASSAGES);
         let mut best: BTreeMap<usize, (f32, f32, UnitKind)> = BTreeMap::new();
         for (u, sim) in idx.unit_vectors.search(qvec, k) {
             let unit = idx.units[u];

@@ -2,6 +2,8 @@
 //! HTML). One type per report, `Serialize`, so `--json` output *is* these structs; the schema
 //! is documented in README.md and kept stable (new keys may appear, none disappear).
 
+pub mod coverage;
+
 use serde::Serialize;
 
 use crate::rank::fusion::LegScore;

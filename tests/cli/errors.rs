@@ -230,11 +230,11 @@ fn unknown_flag_value_is_exit_2() {
 }
 
 fn edit_manifest(idx: &std::path::Path, from: &str, to: &str) {
-    let gen = std::fs::read_to_string(idx.join("CURRENT")).unwrap();
+    let gen = std::fs::read_to_string(idx.join("CURRENT")).expect("CURRENT");
     let path = idx.join(gen.trim()).join("manifest.json");
-    let text = std::fs::read_to_string(&path).unwrap();
+    let text = std::fs::read_to_string(&path).expect("manifest");
     assert!(text.contains(from), "{text}");
-    std::fs::write(&path, text.replace(from, to)).unwrap();
+    std::fs::write(&path, text.replace(from, to)).expect("write manifest");
 }
 
 /// Builds an index, edits its manifest, and expects a one-line staleness error.
@@ -242,13 +242,22 @@ fn assert_stale_after_edit(from: &str, to: &str, needle: &str) {
     let dir = build_index(&[&fixture("stories/one-story.md")]);
     let idx = dir.path().join("index");
     edit_manifest(&idx, from, to);
-    let out = storyfit().args(["query", "--index"]).arg(&idx).arg("Why?").output().unwrap();
+    let out = storyfit()
+        .args(["query", "--index"])
+        .arg(&idx)
+        .arg("Why?")
+        .output()
+        .expect("run storyfit");
     assert_one_line_error(&out, needle);
 }
 
 #[test]
 fn index_of_another_format_is_stale() {
-    assert_stale_after_edit("\"format_version\":1", "\"format_version\":999", "it has format 999");
+    assert_stale_after_edit(
+        "\"format_version\":1",
+        "\"format_version\":999",
+        "it has format 999",
+    );
 }
 
 #[test]

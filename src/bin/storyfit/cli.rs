@@ -91,6 +91,83 @@ pub enum Command {
     List(ListArgs),
     /// Measure match quality on labelled questions, stories and judgments (JSONL).
     Eval(EvalArgs),
+    /// Which principles the bank covers well, thinly or not at all (in priority order).
+    Gaps(GapsArgs),
+    /// The stories × principles grid of evidence scores (terminal, JSON or HTML heatmap).
+    Matrix(MatrixArgs),
+    /// Match a whole file of questions (text, CSV, JSONL or a Markdown list).
+    Batch(BatchArgs),
+    /// Plan an interview loop: a primary and a backup story per principle, none told twice.
+    Plan(PlanArgs),
+}
+
+/// `storyfit gaps`.
+#[derive(Debug, Args)]
+pub struct GapsArgs {
+    /// The role's priorities, most important first, comma-separated (default: the bank's
+    /// ranked list), e.g. "Customer Obsession,Dive Deep".
+    #[arg(long)]
+    pub priorities: Option<String>,
+    /// Print one JSON object (schema in README).
+    #[arg(long)]
+    pub json: bool,
+    /// Use an index even if its stories or catalog changed since it was built.
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+/// `storyfit matrix`.
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    /// Column order: these principles first (default: the bank's ranked list).
+    #[arg(long)]
+    pub priorities: Option<String>,
+    /// Print one JSON object.
+    #[arg(long, conflicts_with = "html")]
+    pub json: bool,
+    /// Write a self-contained HTML heatmap to FILE instead of printing the table.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Use an index even if its stories or catalog changed since it was built.
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+/// `storyfit batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Questions: .txt (one per line, `#` comments), .csv (a `question` column, optional
+    /// `id`), .jsonl (`{"text", "id"}`) or .md (a list); other names are sniffed.
+    pub file: PathBuf,
+    /// How many stories per question.
+    #[arg(long, short = 'k', default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub top: u16,
+    /// Print JSON Lines: per question, the object `storyfit query --json` prints (plus `id`).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: one row per question with its best (or assigned) story.
+    #[arg(long)]
+    pub csv: bool,
+    /// Give each question a different story, maximizing total fit (optimal assignment).
+    #[arg(long)]
+    pub distinct: bool,
+    #[command(flatten)]
+    pub rank: RankArgs,
+}
+
+/// `storyfit plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Principles the loop probes, comma-separated (default: the bank's ranked list, else
+    /// every principle).
+    #[arg(long)]
+    pub lps: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Use an index even if its stories or catalog changed since it was built.
+    #[arg(long)]
+    pub allow_stale: bool,
 }
 
 /// `storyfit eval`.

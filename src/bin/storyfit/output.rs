@@ -49,6 +49,17 @@ pub fn header(ctx: &Ctx, names: &[&str]) -> Vec<Cell> {
         .collect()
 }
 
+/// A story's label in narrow places: titles that are the prepared question ("Tell me about
+/// a time you…") all start alike, so the frame is dropped and what the story is about kept.
+pub fn story_label(title: &str) -> String {
+    let focused = storyfit::question::focus(title);
+    let mut chars = focused.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => focused,
+    }
+}
+
 /// "Learn and Be Curious ✓ · Dive Deep 0.21": tagged principles get a check mark.
 pub fn lp_list(lps: &[StoryLp], max: usize) -> String {
     lps.iter()

@@ -1,9 +1,13 @@
 //! Command dispatch and the parse → resolve → run step shared by all commands: flags, env
 //! and config file are folded once into a [`Ctx`] that commands read.
 
+mod batch;
 mod eval;
+mod gaps;
 mod index;
 mod list;
+mod matrix;
+mod plan;
 mod query;
 
 use std::io::IsTerminal;
@@ -109,6 +113,23 @@ impl Ctx {
         }
     }
 
+    /// Opens the index for commands that need no model (gaps, matrix, plan): checks the
+    /// catalog and the sources; a stale index is an error unless `allow_stale`, then a
+    /// warning.
+    pub fn open_index(&self, allow_stale: bool) -> Result<Index> {
+        let index = Index::open(&self.index_dir)?;
+        let fresh = Freshness {
+            catalog: Some(&self.catalog),
+            model: None,
+            sources: true,
+        };
+        match index.check(fresh) {
+            Err(e @ storyfit::Error::IndexStale { .. }) if allow_stale => self.warn(&e),
+            other => other?,
+        }
+        Ok(index)
+    }
+
     /// Loads the model and opens the index at the same time (they are independent, and the
     /// model's session set-up dominates a cold query), then checks freshness.
     pub fn load_both(&self, allow_stale: bool) -> Result<(FastEmbedder, Index)> {
@@ -134,6 +155,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index(a) => index::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Eval(a) => eval::run(&ctx, a),
+        Command::Gaps(a) => gaps::run(&ctx, a),
+        Command::Matrix(a) => matrix::run(&ctx, a),
+        Command::Plan(a) => plan::run(&ctx, a),
+        Command::Batch(a) => {
+            ctx.apply_rank_args(&a.rank);
+            batch::run(&ctx, a)
+        }
         Command::Query(a) => {
             ctx.apply_rank_args(&a.rank);
             query::run(&ctx, a)
