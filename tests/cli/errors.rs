@@ -136,20 +136,9 @@ fn missing_model() {
 
 #[test]
 fn stale_sources_are_reported_and_allow_stale_overrides() {
-    let dir = tempfile::tempdir().unwrap();
-    let bank = dir.path().join("bank.md");
-    std::fs::copy(fixture("stories/mini-bank.md"), &bank).unwrap();
-    let idx = dir.path().join("i");
-    storyfit()
-        .args(["index", "--index"])
-        .arg(&idx)
-        .arg(&bank)
-        .assert()
-        .success();
+    let (_dir, bank, idx) = crate::util::index_of_a_copy();
     query_json(&idx, "Tell me about a customer", 1);
-    let mut text = std::fs::read_to_string(&bank).unwrap();
-    text.push_str("\n<!-- edited -->\n");
-    std::fs::write(&bank, text).unwrap();
+    crate::util::touch(&bank);
     let out = storyfit()
         .args(["query", "--index"])
         .arg(&idx)

@@ -575,19 +575,8 @@ fn report_commands_need_a_fresh_index() {
         .unwrap();
     assert_one_line_error(&out, "no index at /no/such/index");
 
-    let dir = tempfile::tempdir().unwrap();
-    let bank = dir.path().join("bank.md");
-    std::fs::copy(fixture("stories/mini-bank.md"), &bank).unwrap();
-    let idx = dir.path().join("i");
-    storyfit()
-        .args(["index", "--index"])
-        .arg(&idx)
-        .arg(&bank)
-        .assert()
-        .success();
-    let mut text = std::fs::read_to_string(&bank).unwrap();
-    text.push_str("\n<!-- edited -->\n");
-    std::fs::write(&bank, text).unwrap();
+    let (_dir, bank, idx) = crate::util::index_of_a_copy();
+    crate::util::touch(&bank);
     for cmd in ["gaps", "matrix", "plan"] {
         let out = storyfit()
             .args([cmd, "--index"])

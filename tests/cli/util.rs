@@ -93,3 +93,26 @@ pub fn titles(v: &serde_json::Value) -> Vec<String> {
         .map(|r| r["title"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// An index of a private copy of the mini bank: (temp dir, the copy, the index).
+/// [`touch`] the copy to make the index stale.
+pub fn index_of_a_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bank = dir.path().join("bank.md");
+    std::fs::copy(fixture("stories/mini-bank.md"), &bank).expect("copy fixture");
+    let idx = dir.path().join("i");
+    storyfit()
+        .args(["index", "--index"])
+        .arg(&idx)
+        .arg(&bank)
+        .assert()
+        .success();
+    (dir, bank, idx)
+}
+
+/// Changes a story file so that indexes built from it become stale.
+pub fn touch(bank: &Path) {
+    let mut text = std::fs::read_to_string(bank).expect("read bank");
+    text.push_str("\n<!-- edited -->\n");
+    std::fs::write(bank, text).expect("write bank");
+}
