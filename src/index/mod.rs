@@ -44,11 +44,13 @@ use vector::VectorIndex;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a passage vector stands for.
+///
+/// There is no whole-story vector: every word of a story is in one of its sections, and a
+/// whole-story vector measured no better on the dev set (docs/QUALITY.md) while doubling
+/// the text to embed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "section")]
 pub enum UnitKind {
-    /// The whole story (or one chunk of a long one).
-    Story,
     /// The question the author prepared it for.
     Question,
     /// One STAR section (or one chunk of a long one).
@@ -216,15 +218,6 @@ fn story_units(bank: &Bank) -> Vec<(Unit, String)> {
     let mut out = Vec::new();
     for (i, story) in bank.stories.iter().enumerate() {
         let si = i as u32;
-        for chunk in chunk_text(&story.full_text()) {
-            out.push((
-                Unit {
-                    story: si,
-                    kind: UnitKind::Story,
-                },
-                chunk,
-            ));
-        }
         if let Some(q) = &story.question {
             out.push((
                 Unit {
@@ -481,7 +474,6 @@ fn build_generation(
         match unit.kind {
             UnitKind::Question => slot.1 = Some(v),
             UnitKind::Section(_) => slot.0.push(v),
-            UnitKind::Story => {}
         }
     }
     let e = &config.evidence;

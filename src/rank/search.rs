@@ -4,7 +4,7 @@
 //!    sample-question vectors, the trained model, BM25 over catalog texts.
 //! 2. Rank stories with three legs:
 //!    - **lexical**: BM25 over title, prepared question, each STAR section and tag names;
-//!    - **dense**: HNSW over passage vectors (whole story, prepared question, each section),
+//!    - **dense**: HNSW over passage vectors (prepared question, each section or its chunks),
 //!      a story scoring by its best passages, so a question about a decision finds the
 //!      Action paragraph where the decision is even if the story is mostly about other things;
 //!    - **principles**: Σ_p P(p | question) · evidence(story, p), with evidence 1 for the
@@ -418,7 +418,6 @@ fn combine_votes(votes: &[(f32, &Vec<f32>)], n: usize, total: f32, how: Combine)
 
 fn part_name(kind: UnitKind) -> String {
     match kind {
-        UnitKind::Story => "whole story".into(),
         UnitKind::Question => "prepared question".into(),
         UnitKind::Section(s) => s.name().to_lowercase(),
     }
