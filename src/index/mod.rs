@@ -45,12 +45,14 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// What a passage vector stands for.
 ///
-/// There is no whole-story vector: every word of a story is in one of its sections, and a
-/// whole-story vector measured no better on the dev set (docs/QUALITY.md) while doubling
-/// the text to embed.
+/// The whole-story vector is the mean of the section vectors rather than an embedding of
+/// the story's text: every word is in a section, and embedding the text again measured no
+/// better on the dev set (docs/QUALITY.md) while doubling the text to embed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "section")]
 pub enum UnitKind {
+    /// The whole story (mean of its section vectors).
+    Story,
     /// The question the author prepared it for.
     Question,
     /// One STAR section (or one chunk of a long one).
@@ -211,6 +213,38 @@ fn read_json<T: for<'de> Deserialize<'de>>(gen: &Path, name: &str) -> Result<T> 
         dir: gen.to_path_buf(),
         reason: format!("{name}: {e}"),
     })
+}
+
+/// Appends one vector per story: the normalised mean of its section vectors. It costs no
+/// embedding (every word of a story is in a section) and gives the dense leg a whole-story
+/// view beside the per-section ones.
+fn add_story_vectors(units: &mut Vec<(Unit, String)>, vecs: &mut Vec<Vec<f32>>, stories: usize) {
+    let dim = vecs.first().map_or(0, Vec::len);
+    let mut sums = vec![vec![0f32; dim]; stories];
+    let mut seen = vec![false; stories];
+    for ((unit, _), v) in units.iter().zip(vecs.iter()) {
+        if let UnitKind::Section(_) = unit.kind {
+            let s = unit.story as usize;
+            seen[s] = true;
+            for (a, x) in sums[s].iter_mut().zip(v) {
+                *a += x;
+            }
+        }
+    }
+    for (s, mut sum) in sums.into_iter().enumerate() {
+        if !seen[s] {
+            continue;
+        }
+        crate::embed::normalize(&mut sum);
+        units.push((
+            Unit {
+                story: s as u32,
+                kind: UnitKind::Story,
+            },
+            String::new(),
+        ));
+        vecs.push(sum);
+    }
 }
 
 /// The passages of every story: (unit, text).
@@ -434,7 +468,9 @@ fn build_generation(
         .collect();
     let item_refs: Vec<&str> = item_inputs.iter().map(String::as_str).collect();
     let item_vecs = embed_all(embedder, &item_refs, progress, "embedding catalog")?;
-    let unit_vecs = embed_all(embedder, &unit_texts, progress, "embedding stories")?;
+    let mut unit_vecs = embed_all(embedder, &unit_texts, progress, "embedding stories")?;
+    let mut units = units;
+    add_story_vectors(&mut units, &mut unit_vecs, bank.stories.len());
 
     progress.stage("training classifier", 1);
     let model = train_classifier(
@@ -474,6 +510,7 @@ fn build_generation(
         match unit.kind {
             UnitKind::Question => slot.1 = Some(v),
             UnitKind::Section(_) => slot.0.push(v),
+            UnitKind::Story => {}
         }
     }
     let e = &config.evidence;

@@ -418,6 +418,7 @@ fn combine_votes(votes: &[(f32, &Vec<f32>)], n: usize, total: f32, how: Combine)
 
 fn part_name(kind: UnitKind) -> String {
     match kind {
+        UnitKind::Story => "whole story".into(),
         UnitKind::Question => "prepared question".into(),
         UnitKind::Section(s) => s.name().to_lowercase(),
     }
