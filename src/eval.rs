@@ -342,6 +342,13 @@ pub fn evaluate(
         explain: false,
     };
     let catalog = &index.catalog;
+    let by_id: HashMap<&str, usize> = index
+        .bank
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.0.as_str(), i))
+        .collect();
     let reports: Vec<(Vec<PrincipleId>, Vec<usize>)> = questions
         .par_iter()
         .zip(vectors.par_iter())
@@ -351,13 +358,6 @@ pub fn evaluate(
                 .question_lps
                 .iter()
                 .filter_map(|l| catalog.resolve(&l.lp))
-                .collect();
-            let by_id: HashMap<&str, usize> = index
-                .bank
-                .stories
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.0.as_str(), i))
                 .collect();
             let ranked = r
                 .results

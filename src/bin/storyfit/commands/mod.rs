@@ -91,17 +91,17 @@ impl Ctx {
         Ok(FastEmbedder::load(&paths, threads)?)
     }
 
-    /// Checks an opened index against the catalog, the sources and the model; a stale index
-    /// is an error unless `allow_stale`, then a warning.
-    pub fn check_index(
+    /// Checks an opened index against the catalog, the sources and (when given) the model;
+    /// a stale index is an error unless `allow_stale`, then a warning.
+    fn check_index(
         &self,
         index: &Index,
-        embedder: &dyn Embedder,
+        model: Option<(&str, usize)>,
         allow_stale: bool,
     ) -> Result<()> {
         let fresh = Freshness {
             catalog: Some(&self.catalog),
-            model: Some((embedder.model_id(), embedder.dim())),
+            model,
             sources: true,
         };
         match index.check(fresh) {
@@ -113,20 +113,10 @@ impl Ctx {
         }
     }
 
-    /// Opens the index for commands that need no model (gaps, matrix, plan): checks the
-    /// catalog and the sources; a stale index is an error unless `allow_stale`, then a
-    /// warning.
+    /// Opens the index for commands that need no model (list, gaps, matrix, plan).
     pub fn open_index(&self, allow_stale: bool) -> Result<Index> {
         let index = Index::open(&self.index_dir)?;
-        let fresh = Freshness {
-            catalog: Some(&self.catalog),
-            model: None,
-            sources: true,
-        };
-        match index.check(fresh) {
-            Err(e @ storyfit::Error::IndexStale { .. }) if allow_stale => self.warn(&e),
-            other => other?,
-        }
+        self.check_index(&index, None, allow_stale)?;
         Ok(index)
     }
 
@@ -143,7 +133,11 @@ impl Ctx {
         });
         let index = index??;
         let embedder = embedder?;
-        self.check_index(&index, &embedder, allow_stale)?;
+        self.check_index(
+            &index,
+            Some((embedder.model_id(), embedder.dim())),
+            allow_stale,
+        )?;
         Ok((embedder, index))
     }
 }
