@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{example_index, fixture, query_json, root, seed_index, storyfit};
+use crate::util::{example_index, fixture, query_json, root, run_ok, seed_index, storyfit};
 
 fn assert_one_line_error(out: &std::process::Output, needle: &str) {
     let err = String::from_utf8_lossy(&out.stderr);
@@ -30,36 +30,26 @@ fn assert_one_line_error(out: &std::process::Output, needle: &str) {
 
 /// Runs `storyfit <args> --index <index> --json` and parses one JSON document.
 fn json(index: &Path, args: &[&str]) -> Value {
-    let out = storyfit()
-        .args(args)
-        .arg("--json")
-        .arg("--index")
-        .arg(index)
-        .output()
-        .expect("run storyfit");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        storyfit()
+            .args(args)
+            .arg("--json")
+            .arg("--index")
+            .arg(index),
     );
     serde_json::from_slice(&out.stdout).expect("one JSON document")
 }
 
 /// Runs `storyfit batch FILE --json <extra>` and parses the JSON lines.
 fn batch_json(index: &Path, file: &Path, extra: &[&str]) -> Vec<Value> {
-    let out = storyfit()
-        .arg("batch")
-        .arg(file)
-        .arg("--json")
-        .args(extra)
-        .arg("--index")
-        .arg(index)
-        .output()
-        .expect("run storyfit");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        storyfit()
+            .arg("batch")
+            .arg(file)
+            .arg("--json")
+            .args(extra)
+            .arg("--index")
+            .arg(index),
     );
     assert!(
         out.stderr.is_empty(),

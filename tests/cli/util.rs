@@ -64,22 +64,28 @@ pub fn example_index() -> PathBuf {
         .join("index")
 }
 
-/// Runs `storyfit query --json` and parses the output.
-pub fn query_json(index: &Path, question: &str, top: usize) -> serde_json::Value {
-    let out = storyfit()
-        .arg("query")
-        .arg("--index")
-        .arg(index)
-        .arg("--json")
-        .arg("--top")
-        .arg(top.to_string())
-        .arg(question)
-        .output()
-        .expect("run storyfit");
+/// Runs a command, asserts it succeeded (stderr in the message) and returns its output.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("run storyfit");
     assert!(
         out.status.success(),
-        "query failed: {}",
+        "{cmd:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs `storyfit query --json` and parses the output.
+pub fn query_json(index: &Path, question: &str, top: usize) -> serde_json::Value {
+    let out = run_ok(
+        storyfit()
+            .arg("query")
+            .arg("--index")
+            .arg(index)
+            .arg("--json")
+            .arg("--top")
+            .arg(top.to_string())
+            .arg(question),
     );
     serde_json::from_slice(&out.stdout).expect("json")
 }
